@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { maxIdentityLength } from './record.js';
+
+/** Maximum length of an event name, in characters. */
+export const maxEventNameLength = 255;
+/** Maximum number of properties on one event or one profile update. */
+export const maxPropertyCount = 1000;
+/** Maximum length of a property name, in characters. */
+export const maxPropertyNameLength = 255;
+
+const identity = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(maxIdentityLength, `must be at most ${maxIdentityLength} characters`),
+  );
+
+const propertyMap = z
+  .record(
+    z
+      .string()
+      .max(maxPropertyNameLength, `names must be at most ${maxPropertyNameLength} characters`),
+    z.unknown(),
+  )
+  .refine((value) => Object.keys(value).length <= maxPropertyCount, {
+    message: `must have at most ${maxPropertyCount} properties`,
+  });
+
+/**
+ * One tracked event as `/track/` receives it. `properties.time` is Unix seconds (a float) from
+ * the browser SDKs; a value above 1e11 is read as milliseconds, as Mixpanel's import API does.
+ */
+export const trackedEventSchema = z.object({
+  event: z
+    .string({ message: 'is required' })
+    .min(1, 'must not be empty')
+    .max(maxEventNameLength, `must be at most ${maxEventNameLength} characters`),
+  properties: propertyMap.and(
+    z.looseObject({
+      token: z.string({ message: 'is required' }).min(1, 'must not be empty'),
+      distinct_id: identity.optional(),
+      time: z.number().finite().nonnegative().optional(),
+      $insert_id: z.string().max(255, 'must be at most 255 characters').optional(),
+      $mp_replay_id: z.string().max(64, 'must be at most 64 characters').optional(),
+    }),
+  ),
+});
+
+export type TrackedEvent = z.infer<typeof trackedEventSchema>;
+
+/** People operations, in the order Reprise applies them when one update holds several. */
+export const peopleOperations = [
+  '$set',
+  '$set_once',
+  '$add',
+  '$append',
+  '$union',
+  '$remove',
+  '$unset',
+  '$delete',
+] as const;
+
+export type PeopleOperation = (typeof peopleOperations)[number];
+
+const operationFields = {
+  $set: propertyMap.optional(),
+  $set_once: propertyMap.optional(),
+  $add: z.record(z.string(), z.number().finite({ message: 'values must be numbers' })).optional(),
+  $append: propertyMap.optional(),
+  $union: z
+    .record(z.string(), z.array(z.unknown(), { message: 'values must be lists' }))
+    .optional(),
+  $remove: propertyMap.optional(),
+  $unset: z.array(z.string()).optional(),
+  $delete: z.unknown().optional(),
+};
+
+/** One profile update as `/engage/` receives it. */
+export const peopleUpdateSchema = z.looseObject({
+  $token: z.string({ message: 'is required' }).min(1, 'must not be empty'),
+  $distinct_id: identity,
+  $device_id: identity.optional(),
+  $user_id: identity.optional(),
+  $time: z.number().finite().optional(),
+  ...operationFields,
+});
+
+export type PeopleUpdate = z.infer<typeof peopleUpdateSchema>;
+
+/** One group profile update as `/groups/` receives it. */
+export const groupUpdateSchema = z.looseObject({
+  $token: z.string({ message: 'is required' }).min(1, 'must not be empty'),
+  $group_key: z.string({ message: 'is required' }).min(1).max(255),
+  $group_id: identity,
+  ...operationFields,
+});
+
+export type GroupUpdate = z.infer<typeof groupUpdateSchema>;
+
+/** Converts an event's `time` property to Unix milliseconds. */
+export function eventTimeMs(time: number | undefined, receivedAtMs: number): number {
+  if (time === undefined) return receivedAtMs;
+  return time > 1e11 ? Math.round(time) : Math.round(time * 1000);
+}

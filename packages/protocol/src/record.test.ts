@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { describeIssues } from './validation.js';
+import { recordQuerySchema } from './record.js';
+
+describe('recordQuerySchema', () => {
+  it('accepts the query mixpanel-browser sends', () => {
+    const query = recordQuerySchema.parse({
+      $current_url: 'https://shop.example/cart',
+      $lib_version: '2.83.0',
+      batch_start_time: '1733300000.123',
+      mp_lib: 'web',
+      replay_id: '0b6f7a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b',
+      replay_length_ms: '5123',
+      replay_start_time: '1733299995.0',
+      replay_start_url: 'https://shop.example/',
+      seq: '3',
+      distinct_id: '$device:0b6f7a4e',
+      $device_id: '0b6f7a4e',
+      format: 'gzip',
+    });
+    expect(query.seq).toBe(3);
+    expect(query.batch_start_time).toBeCloseTo(1733300000.123);
+    expect(query.format).toBe('gzip');
+    expect(query.distinct_id).toBe('$device:0b6f7a4e');
+  });
+
+  it.each([
+    [{ seq: '0' }, 'replay_id: is required'],
+    [{ replay_id: 'a b', seq: '0' }, 'replay_id: must be 1 to 64'],
+    [{ replay_id: 'r1', seq: '-1' }, 'seq: must be an integer from 0 to 1000000000'],
+    [{ replay_id: 'r1', seq: '1.5' }, 'seq: must be an integer'],
+    [{ replay_id: 'r1' }, 'seq: must be an integer'],
+    [{ replay_id: 'r1', seq: '0', format: 'zip' }, 'format:'],
+    [{ replay_id: 'r1', seq: '0', distinct_id: 'x'.repeat(256) }, 'at most 255 characters'],
+  ])('rejects %j', (input, message) => {
+    const result = recordQuerySchema.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(describeIssues(result.error!)).toContain(message);
+  });
+
+  it('takes the last of repeated parameters', () => {
+    const query = recordQuerySchema.parse({ replay_id: ['a', 'b'], seq: ['1', '2'] });
+    expect(query.replay_id).toBe('b');
+    expect(query.seq).toBe(2);
+  });
+});

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/** Maximum length of an identity (`distinct_id`, `$device_id`, `$user_id`), in characters. */
+export const maxIdentityLength = 255;
+/** Maximum length of a URL parameter, in characters. */
+export const maxUrlLength = 8192;
+/** Maximum `seq` of a chunk. */
+export const maxSeq = 1_000_000_000;
+
+/** Query values arrive as strings; a repeated parameter arrives as an array, of which the last wins. */
+function lastValue(value: unknown): unknown {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+function text(maxLength: number) {
+  return z.preprocess(
+    lastValue,
+    z.string().max(maxLength, `must be at most ${maxLength} characters`),
+  );
+}
+
+function numberText(message: string, check: (value: number) => boolean) {
+  return z.preprocess(
+    (value) => {
+      const last = lastValue(value);
+      if (typeof last === 'number') return last;
+      if (typeof last !== 'string' || last.trim() === '') return last;
+      return Number(last);
+    },
+    z.number({ message }).refine(check, { message }),
+  );
+}
+
+const identity = text(maxIdentityLength).optional();
+
+/** Replay ids are UUIDs in both SDKs; any id of letters, digits, `-` and `_` is accepted. */
+export const replayIdSchema = z.preprocess(
+  lastValue,
+  z
+    .string({ message: 'is required' })
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "-" or "_" (a UUID)'),
+);
+
+/**
+ * Query of `POST /record/`, as `mixpanel-browser` 2.83.0 and Reprise's SDK send it. Times
+ * ending in `_time` are Unix seconds (float); `replay_length_ms` is milliseconds.
+ */
+export const recordQuerySchema = z.looseObject({
+  replay_id: replayIdSchema,
+  seq: numberText(
+    `must be an integer from 0 to ${maxSeq}`,
+    (value) => Number.isInteger(value) && value >= 0 && value <= maxSeq,
+  ),
+  format: z.preprocess(lastValue, z.enum(['gzip', 'body']).optional()),
+  distinct_id: identity,
+  $device_id: identity,
+  $user_id: identity,
+  batch_start_time: numberText('must be Unix seconds', (value) => value >= 0).optional(),
+  replay_start_time: numberText('must be Unix seconds', (value) => value >= 0).optional(),
+  replay_length_ms: numberText('must be milliseconds', (value) => value >= 0).optional(),
+  replay_start_url: text(maxUrlLength).optional(),
+  $current_url: text(maxUrlLength).optional(),
+  mp_lib: text(64).optional(),
+  $lib_version: text(64).optional(),
+  /** Reprise's SDK only: the device clock when the batch was sent, Unix milliseconds. */
+  sent_at: numberText('must be Unix milliseconds', (value) => value >= 0).optional(),
+});
+
+export type RecordQuery = z.infer<typeof recordQuerySchema>;

@@ -1,0 +1,3 @@
+export type { BlobStore } from './types.js';
+export { assertValidKey, chunkBlobKey } from './keys.js';
+export { FileBlobStore } from './filesystem.js';

@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { CodeMigrationProvider, type Dialect } from './migrations.js';
+import type { Database } from './schema.js';
+
+export interface MetadataConnection {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+const int8Oid = 20;
+const numericOid = 1700;
+
+/**
+ * Opens PostgreSQL when `databaseUrl` is a postgres:// URL, otherwise SQLite at
+ * `<dataDir>/reprise.db`, and applies pending migrations before returning.
+ */
+export async function openMetadataConnection(options: {
+  dataDir: string;
+  databaseUrl: string | null;
+}): Promise<MetadataConnection> {
+  const connection = options.databaseUrl
+    ? openPostgres(options.databaseUrl)
+    : openSqlite(options.dataDir);
+  try {
+    await migrate(connection);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  return connection;
+}
+
+function openSqlite(dataDir: string): MetadataConnection {
+  mkdirSync(dataDir, { recursive: true });
+  const database = new BetterSqlite3(join(dataDir, 'reprise.db'));
+  // WAL lets the API read while ingestion writes; FULL makes every commit durable before the
+  // SDK gets its 200.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+function openPostgres(url: string): MetadataConnection {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    // BIGINT columns hold Unix milliseconds and byte counts, which fit in a double.
+    types: {
+      getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+        if (oid === int8Oid || oid === numericOid) return (value: string) => Number(value);
+        return pg.types.getTypeParser(oid, format);
+      },
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+async function migrate(connection: MetadataConnection): Promise<void> {
+  const migrator = new Migrator({
+    db: connection.db,
+    provider: new CodeMigrationProvider(connection.dialect),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error) {
+    const name = failed ? ` ${failed.migrationName}` : '';
+    throw new Error(`Database migration${name} failed: ${String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,311 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ReplaySort } from '@reprise/protocol';
+import type { Dialect } from './migrations.js';
+import type { Database, ReplayChunkTable, ReplayTable } from './schema.js';
+
+export type ReplayRow = Selectable<ReplayTable>;
+export type ChunkRow = Selectable<ReplayChunkTable>;
+
+/** A replay row with the name and email of its user's profile, when there is one. */
+export interface ReplayWithProfile extends ReplayRow {
+  profile_name: string | null;
+  profile_email: string | null;
+}
+
+/** What the first chunk of a replay fixes for good: its expiry and where it came from. */
+export interface NewReplayFacts {
+  expiresOn: string;
+  browser: string | null;
+  os: string | null;
+}
+
+export interface ReplayFilter {
+  projectId: string;
+  /** Matches the replay's distinct id, user id or device id exactly. */
+  distinctId?: string;
+  userId?: string;
+  /** Free text: an exact id, or part of the profile's name or email. */
+  search?: string;
+  /** Replays that started at or after this time, Unix milliseconds. */
+  startedFrom?: number;
+  /** Replays that started before this time, Unix milliseconds. */
+  startedBefore?: number;
+  sort: ReplaySort;
+  limit: number;
+  /** Position after which the page starts: the sort value and the id of the last row seen. */
+  after?: { value: number; id: string };
+}
+
+const sortColumns = {
+  recent: 'started_at',
+  duration: 'duration_ms',
+  activity: 'active_ms',
+} as const;
+
+/** Most profiles a free-text search can match before it stops looking. */
+const maxSearchProfiles = 500;
+
+/** Replays and their chunks. */
+export class ReplayStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async findExpiry(projectId: string, replayId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('replays')
+      .select('expires_on')
+      .where('project_id', '=', projectId)
+      .where('id', '=', replayId)
+      .executeTakeFirst();
+    return row?.expires_on;
+  }
+
+  /**
+   * Stores a chunk row, replacing an earlier upload of the same seq, and recomputes the
+   * replay's facts from all its chunk rows in the same transaction, so a replaced upload
+   * never counts twice. Returns the blob key of the replaced upload, for the caller to delete.
+   */
+  async storeChunk(chunk: ChunkRow, replay: NewReplayFacts): Promise<string | null> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('replays')
+        .values({
+          project_id: chunk.project_id,
+          id: chunk.replay_id,
+          distinct_id: chunk.distinct_id,
+          device_id: chunk.device_id,
+          user_id: chunk.user_id,
+          started_at: chunk.first_ts,
+          ended_at: chunk.last_ts,
+          duration_ms: 0,
+          active_ms: 0,
+          first_url: chunk.first_url,
+          chunk_count: 0,
+          event_count: 0,
+          click_count: 0,
+          rage_click_count: 0,
+          error_count: 0,
+          bytes: 0,
+          browser: replay.browser,
+          os: replay.os,
+          expires_on: replay.expiresOn,
+          created_at: chunk.received_at,
+          updated_at: chunk.received_at,
+        })
+        .onConflict((oc) => oc.columns(['project_id', 'id']).doNothing())
+        .execute();
+
+      let previous = trx
+        .selectFrom('replay_chunks')
+        .select('blob_key')
+        .where('project_id', '=', chunk.project_id)
+        .where('replay_id', '=', chunk.replay_id)
+        .where('seq', '=', chunk.seq);
+      if (this.dialect === 'postgres') previous = previous.forUpdate();
+      const replaced = await previous.executeTakeFirst();
+
+      const changes: Partial<ChunkRow> = { ...chunk };
+      delete changes.project_id;
+      delete changes.replay_id;
+      delete changes.seq;
+      await trx
+        .insertInto('replay_chunks')
+        .values(chunk)
+        .onConflict((oc) => oc.columns(['project_id', 'replay_id', 'seq']).doUpdateSet(changes))
+        .execute();
+
+      await recomputeReplay(trx, chunk.project_id, chunk.replay_id, chunk.received_at);
+      return replaced && replaced.blob_key !== chunk.blob_key ? replaced.blob_key : null;
+    });
+  }
+
+  async getReplay(projectId: string, id: string): Promise<ReplayWithProfile | undefined> {
+    return this.selectWithProfile()
+      .where('r.project_id', '=', projectId)
+      .where('r.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  async listReplays(filter: ReplayFilter): Promise<ReplayWithProfile[]> {
+    const column = sortColumns[filter.sort];
+    let query = this.selectWithProfile().where('r.project_id', '=', filter.projectId);
+
+    if (filter.distinctId !== undefined) {
+      const id = filter.distinctId;
+      query = query.where((eb) =>
+        eb.or([eb('r.distinct_id', '=', id), eb('r.user_id', '=', id), eb('r.device_id', '=', id)]),
+      );
+    }
+    if (filter.userId !== undefined) query = query.where('r.user_id', '=', filter.userId);
+    if (filter.startedFrom !== undefined) {
+      query = query.where('r.started_at', '>=', filter.startedFrom);
+    }
+    if (filter.startedBefore !== undefined) {
+      query = query.where('r.started_at', '<', filter.startedBefore);
+    }
+    if (filter.search !== undefined && filter.search.trim() !== '') {
+      const text = filter.search.trim();
+      const profileIds = await this.findProfilesMatching(filter.projectId, text);
+      const ids = [text, ...profileIds];
+      query = query.where((eb) =>
+        eb.or([
+          eb('r.distinct_id', 'in', ids),
+          eb('r.user_id', 'in', ids),
+          eb('r.device_id', '=', text),
+          eb('r.id', '=', text),
+        ]),
+      );
+    }
+    if (filter.after) {
+      const { value, id } = filter.after;
+      query = query.where((eb) =>
+        eb.or([
+          eb(`r.${column}`, '<', value),
+          eb.and([eb(`r.${column}`, '=', value), eb('r.id', '<', id)]),
+        ]),
+      );
+    }
+    return query
+      .orderBy(`r.${column}`, 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(filter.limit)
+      .execute();
+  }
+
+  async listChunks(projectId: string, replayId: string): Promise<ChunkRow[]> {
+    return this.db
+      .selectFrom('replay_chunks')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('replay_id', '=', replayId)
+      .orderBy('seq')
+      .execute();
+  }
+
+  async getChunk(projectId: string, replayId: string, seq: number): Promise<ChunkRow | undefined> {
+    return this.db
+      .selectFrom('replay_chunks')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('replay_id', '=', replayId)
+      .where('seq', '=', seq)
+      .executeTakeFirst();
+  }
+
+  async countReplays(projectId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('replays')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('project_id', '=', projectId)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  private selectWithProfile() {
+    return this.db
+      .selectFrom('replays as r')
+      .leftJoin('profiles as p', (join) =>
+        join
+          .onRef('p.project_id', '=', 'r.project_id')
+          .on((eb) => eb('p.distinct_id', '=', eb.fn.coalesce('r.user_id', 'r.distinct_id'))),
+      )
+      .selectAll('r')
+      .select(['p.name as profile_name', 'p.email as profile_email']);
+  }
+
+  private async findProfilesMatching(projectId: string, text: string): Promise<string[]> {
+    const pattern = `%${escapeLike(text.toLowerCase())}%`;
+    const rows = await this.db
+      .selectFrom('profiles')
+      .select('distinct_id')
+      .where('project_id', '=', projectId)
+      .where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['name']), 'like', sql<string>`${pattern} escape '\\'`),
+          eb('email', 'like', sql<string>`${pattern} escape '\\'`),
+        ]),
+      )
+      .limit(maxSearchProfiles)
+      .execute();
+    return rows.map((row) => row.distinct_id);
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/** Recomputes a replay's facts from its chunk rows. */
+async function recomputeReplay(
+  db: Kysely<Database>,
+  projectId: string,
+  replayId: string,
+  now: number,
+): Promise<void> {
+  const totals = await db
+    .selectFrom('replay_chunks')
+    .where('project_id', '=', projectId)
+    .where('replay_id', '=', replayId)
+    .select((eb) => [
+      eb.fn.min('first_ts').as('started_at'),
+      eb.fn.max('last_ts').as('ended_at'),
+      eb.fn.countAll().as('chunk_count'),
+      eb.fn.sum('event_count').as('event_count'),
+      eb.fn.sum('click_count').as('click_count'),
+      eb.fn.sum('rage_click_count').as('rage_click_count'),
+      eb.fn.sum('active_ms').as('active_ms'),
+      eb.fn.sum('bytes').as('bytes'),
+    ])
+    .executeTakeFirstOrThrow();
+
+  // Identity and first URL come from the earliest chunk that has them: a late batch from an
+  // expired recording may carry the identity of a later visit, and must not move the replay.
+  const firstUrl = await firstNonNull(db, projectId, replayId, 'first_url');
+  const userId = await firstNonNull(db, projectId, replayId, 'user_id');
+  const deviceId = await firstNonNull(db, projectId, replayId, 'device_id');
+  const distinctId = await firstNonNull(db, projectId, replayId, 'distinct_id');
+
+  const startedAt = Number(totals.started_at);
+  const endedAt = Number(totals.ended_at);
+  await db
+    .updateTable('replays')
+    .set({
+      started_at: startedAt,
+      ended_at: endedAt,
+      duration_ms: Math.max(0, endedAt - startedAt),
+      active_ms: Number(totals.active_ms),
+      chunk_count: Number(totals.chunk_count),
+      event_count: Number(totals.event_count),
+      click_count: Number(totals.click_count),
+      rage_click_count: Number(totals.rage_click_count),
+      bytes: Number(totals.bytes),
+      first_url: firstUrl,
+      user_id: userId,
+      device_id: deviceId,
+      distinct_id: distinctId,
+      updated_at: now,
+    })
+    .where('project_id', '=', projectId)
+    .where('id', '=', replayId)
+    .execute();
+}
+
+async function firstNonNull(
+  db: Kysely<Database>,
+  projectId: string,
+  replayId: string,
+  column: 'first_url' | 'user_id' | 'device_id' | 'distinct_id',
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('replay_chunks')
+    .select(column)
+    .where('project_id', '=', projectId)
+    .where('replay_id', '=', replayId)
+    .where(column, 'is not', null)
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.[column] ?? null;
+}
