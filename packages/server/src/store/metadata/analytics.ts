@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { peopleOperations, type PeopleUpdate } from '@reprise/protocol';
+import { peopleOperations, type PeopleOperation, type PeopleUpdate } from '@reprise/protocol';
 import { isPlainObject, readJsonObject } from './json.js';
 import type { Database, EventTable, ProfileTable } from './schema.js';
 
@@ -149,7 +149,7 @@ async function applyPeopleUpdate(
  */
 export function applyPeopleOperations(
   current: Record<string, unknown>,
-  update: PeopleUpdate,
+  update: Partial<Record<PeopleOperation, unknown>>,
 ): Record<string, unknown> | null {
   const properties = { ...current };
   for (const operation of peopleOperations) {

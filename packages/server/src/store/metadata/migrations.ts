@@ -123,6 +123,7 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .addColumn('event_count', 'integer', (c) => c.notNull())
           .addColumn('click_count', 'integer', (c) => c.notNull())
           .addColumn('rage_click_count', 'integer', (c) => c.notNull())
+          .addColumn('error_count', 'integer', (c) => c.notNull())
           .addColumn('active_ms', 'bigint', (c) => c.notNull())
           .addColumn('bytes', 'bigint', (c) => c.notNull())
           .addColumn('decompressed_bytes', 'bigint', (c) => c.notNull())

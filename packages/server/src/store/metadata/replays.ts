@@ -203,6 +203,34 @@ export class ReplayStore {
     return Number(row.count);
   }
 
+  /**
+   * Deletes up to `limit` replays whose expiry day is before `today`, with their chunk rows,
+   * and returns how many replays went. Their blobs go by expiry-day prefix, separately.
+   */
+  async deleteExpired(today: string, limit: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const expired = await trx
+        .selectFrom('replays')
+        .select(['project_id', 'id'])
+        .where('expires_on', '<', today)
+        .limit(limit)
+        .execute();
+      for (const replay of expired) {
+        await trx
+          .deleteFrom('replay_chunks')
+          .where('project_id', '=', replay.project_id)
+          .where('replay_id', '=', replay.id)
+          .execute();
+        await trx
+          .deleteFrom('replays')
+          .where('project_id', '=', replay.project_id)
+          .where('id', '=', replay.id)
+          .execute();
+      }
+      return expired.length;
+    });
+  }
+
   private selectWithProfile() {
     return this.db
       .selectFrom('replays as r')
@@ -255,6 +283,7 @@ async function recomputeReplay(
       eb.fn.sum('event_count').as('event_count'),
       eb.fn.sum('click_count').as('click_count'),
       eb.fn.sum('rage_click_count').as('rage_click_count'),
+      eb.fn.sum('error_count').as('error_count'),
       eb.fn.sum('active_ms').as('active_ms'),
       eb.fn.sum('bytes').as('bytes'),
     ])
@@ -280,6 +309,7 @@ async function recomputeReplay(
       event_count: Number(totals.event_count),
       click_count: Number(totals.click_count),
       rage_click_count: Number(totals.rage_click_count),
+      error_count: Number(totals.error_count),
       bytes: Number(totals.bytes),
       first_url: firstUrl,
       user_id: userId,

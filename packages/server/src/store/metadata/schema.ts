@@ -98,6 +98,7 @@ export interface ReplayChunkTable {
   event_count: number;
   click_count: number;
   rage_click_count: number;
+  error_count: number;
   active_ms: number;
   /** Bytes as received and stored. */
   bytes: number;

@@ -1,0 +1,63 @@
+import { badRequest, payloadTooLarge } from '../errors.js';
+import { decodeMaybeBase64 } from './record-body.js';
+
+/**
+ * Reads the payload of a `/track/`, `/engage/` or `/groups/` request: `data=` in a form body
+ * (as `application/x-www-form-urlencoded`, or `text/plain` from `sendBeacon`), `data=` in the
+ * query of a GET, or a JSON body. `data` is JSON or base64 of JSON, one object or an array.
+ * Returns the items as an array.
+ */
+export function decodeAnalyticsPayload(
+  body: Buffer | undefined,
+  query: Record<string, unknown>,
+  maxItems: number,
+): unknown[] {
+  const text = body && body.length > 0 ? body.toString('utf8').trim() : '';
+  const data = text === '' ? queryData(query) : bodyData(text);
+  if (data === null) {
+    throw badRequest(
+      'missing_data',
+      'Request has no data: send data=<base64 or JSON> in the body',
+      {
+        field: 'data',
+      },
+    );
+  }
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(decodeMaybeBase64(data));
+  } catch (error) {
+    throw badRequest(
+      'invalid_data',
+      `data is neither JSON nor base64 of JSON: ${(error as Error).message}`,
+      { field: 'data' },
+    );
+  }
+  const items = Array.isArray(parsed) ? parsed : [parsed];
+  if (items.length > maxItems) {
+    throw payloadTooLarge(
+      `data has ${items.length} items, more than ${maxItems} (REPRISE_MAX_EVENTS_PER_REQUEST); send smaller batches`,
+      'data',
+      maxItems,
+    );
+  }
+  return items;
+}
+
+function queryData(query: Record<string, unknown>): string | null {
+  const data = Array.isArray(query.data) ? query.data.at(-1) : query.data;
+  return typeof data === 'string' && data !== '' ? data : null;
+}
+
+function bodyData(text: string): string | null {
+  if (text.startsWith('[') || text.startsWith('{')) return text;
+  return new URLSearchParams(text).get('data');
+}
+
+/** Reads `verbose=1` from the query or the form body. */
+export function isVerbose(body: Buffer | undefined, query: Record<string, unknown>): boolean {
+  if (query.verbose === '1') return true;
+  if (!body || body.length === 0 || body[0] === 0x5b || body[0] === 0x7b) return false;
+  return new URLSearchParams(body.toString('utf8')).get('verbose') === '1';
+}

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  describeIssues,
+  eventTimeMs,
+  groupUpdateSchema,
+  peopleUpdateSchema,
+  trackedEventSchema,
+  type PeopleUpdate,
+  type TrackedEvent,
+} from '@reprise/protocol';
+import type { z } from 'zod';
+import type { ServerContext } from '../context.js';
+import { badRequest, HttpError } from '../errors.js';
+import { applyPeopleOperations, type EventRow } from '../store/metadata/index.js';
+import { decodeAnalyticsPayload, isVerbose } from './analytics-body.js';
+import { findProject } from './auth.js';
+
+type Handler = (context: ServerContext, items: unknown[]) => Promise<void>;
+
+/**
+ * `/track/`, `/engage/` and `/groups/` in Mixpanel's wire format. Replies `1` or `0`, or with
+ * `verbose=1` `{"status":1,"error":null}` and `{"status":0,"error":"…"}`, as mixpanel-browser
+ * expects.
+ */
+export function registerAnalyticsRoutes(app: FastifyInstance, context: ServerContext): void {
+  const routes: Array<[string, Handler]> = [
+    ['/track/', storeEvents],
+    ['/engage/', storePeopleUpdates],
+    ['/groups/', storeGroupUpdates],
+  ];
+  for (const [path, handler] of routes) {
+    const handle = (request: FastifyRequest, reply: FastifyReply) =>
+      handleAnalytics(context, handler, request, reply);
+    app.post(path, handle);
+    app.get(path, handle);
+  }
+}
+
+async function handleAnalytics(
+  context: ServerContext,
+  handler: Handler,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+  const query = request.query as Record<string, unknown>;
+  const verbose = isVerbose(body, query);
+  try {
+    const items = decodeAnalyticsPayload(body, query, context.settings.maxEventsPerRequest);
+    await handler(context, items);
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    if (error.retryAfterSeconds !== undefined) {
+      reply.header('Retry-After', String(error.retryAfterSeconds));
+    }
+    reply.code(error.status);
+    if (verbose) return reply.send({ status: 0, error: error.message, code: error.code });
+    return reply.type('text/plain; charset=utf-8').send('0');
+  }
+  if (verbose) return reply.send({ status: 1, error: null });
+  return reply.type('text/plain; charset=utf-8').send('1');
+}
+
+function parseItems<T>(schema: z.ZodType<T>, items: unknown[], what: string): T[] {
+  return items.map((item, index) => {
+    const result = schema.safeParse(item);
+    if (!result.success) {
+      const prefix = items.length > 1 ? `${what} ${index}` : what;
+      throw badRequest('invalid_data', `Invalid ${prefix}: ${describeIssues(result.error)}`, {
+        field: 'data',
+      });
+    }
+    return result.data;
+  });
+}
+
+async function storeEvents(context: ServerContext, items: unknown[]): Promise<void> {
+  const events = parseItems(trackedEventSchema, items, 'event');
+  const now = context.now();
+  const rows: EventRow[] = [];
+  for (const event of events) {
+    const project = await findProject(context, event.properties.token);
+    rows.push(eventRow(project.id, event, now));
+    const { $device_id: deviceId, $user_id: userId } = event.properties;
+    if (typeof deviceId === 'string' && typeof userId === 'string' && userId !== '') {
+      await context.metadata.analytics.recordIdentity(project.id, deviceId, userId, now);
+    }
+  }
+  await context.metadata.analytics.insertEvents(rows);
+}
+
+function eventRow(projectId: string, event: TrackedEvent, now: number): EventRow {
+  const properties = event.properties;
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+  return {
+    project_id: projectId,
+    insert_id: properties.$insert_id ?? contentId(event),
+    name: event.event,
+    distinct_id: properties.distinct_id ?? null,
+    device_id: text(properties.$device_id),
+    user_id: text(properties.$user_id),
+    time_ms: eventTimeMs(properties.time, now),
+    replay_id: text(properties.$mp_replay_id),
+    current_url: text(properties.$current_url),
+    properties: JSON.stringify(properties),
+    received_at: now,
+  };
+}
+
+/** Without `$insert_id`, an event is identified by its content, so a resent copy is skipped. */
+function contentId(event: TrackedEvent): string {
+  return createHash('sha256').update(JSON.stringify(event)).digest('hex').slice(0, 32);
+}
+
+async function storePeopleUpdates(context: ServerContext, items: unknown[]): Promise<void> {
+  const updates = parseItems(peopleUpdateSchema, items, 'profile update');
+  const now = context.now();
+  const byProject = new Map<string, PeopleUpdate[]>();
+  for (const update of updates) {
+    const project = await findProject(context, update.$token);
+    byProject.set(project.id, [...(byProject.get(project.id) ?? []), update]);
+    if (update.$device_id && update.$user_id) {
+      await context.metadata.analytics.recordIdentity(
+        project.id,
+        update.$device_id,
+        update.$user_id,
+        now,
+      );
+    }
+  }
+  for (const [projectId, projectUpdates] of byProject) {
+    await context.metadata.analytics.applyPeopleUpdates(projectId, projectUpdates, now);
+  }
+}
+
+async function storeGroupUpdates(context: ServerContext, items: unknown[]): Promise<void> {
+  const updates = parseItems(groupUpdateSchema, items, 'group update');
+  const now = context.now();
+  for (const update of updates) {
+    const project = await findProject(context, update.$token);
+    await context.metadata.analytics.setGroupProperties(
+      project.id,
+      update.$group_key,
+      update.$group_id,
+      (properties) => applyPeopleOperations(properties, update),
+      now,
+    );
+  }
+}

@@ -1,0 +1,160 @@
+import { describeIssues, rrwebEventSchema, type RrwebEvent } from '@reprise/protocol';
+import { z } from 'zod';
+import { badRequest, payloadTooLarge } from '../errors.js';
+import { gunzipWithLimit, isGzip } from './gunzip.js';
+
+export interface RecordBodyLimits {
+  maxDecompressedBytes: number;
+  maxEventsPerBatch: number;
+}
+
+/** A `/record/` body, decoded and checked. */
+export interface DecodedRecordBody {
+  events: RrwebEvent[];
+  /**
+   * Bytes to store: the body as received when it is the events array (compressed or not),
+   * otherwise the events array serialized again.
+   */
+  stored: Buffer;
+  encoding: 'gzip' | 'identity';
+  decompressedBytes: number;
+  /**
+   * Upload parameters found in the body rather than the query: mixpanel-browser 2.50 to 2.52
+   * sent `{replay_id, seq, distinct_id, events, ...}` as `application/json`.
+   */
+  bodyParameters: Record<string, unknown>;
+}
+
+const eventsSchema = z.array(rrwebEventSchema);
+
+/**
+ * Decodes a `/record/` body of any content type SDKs use: gzip or plain bytes holding a JSON
+ * array of rrweb events, a JSON object with an `events` array, or a form with a `data` field.
+ * A body of an unexpected type is still read, because SDKs drop a batch on 415.
+ */
+export async function decodeRecordBody(
+  raw: Buffer,
+  format: 'gzip' | 'body' | undefined,
+  limits: RecordBodyLimits,
+): Promise<DecodedRecordBody> {
+  if (raw.length === 0) {
+    throw badRequest('empty_body', 'Body is empty: send a JSON array of rrweb events', {
+      field: 'body',
+    });
+  }
+
+  const gzipped = isGzip(raw);
+  if (format === 'gzip' && !gzipped) {
+    throw badRequest(
+      'invalid_gzip',
+      'Body is not gzip although format=gzip: compress the body or send format=body',
+      { field: 'body' },
+    );
+  }
+  const inflated = gzipped ? await gunzipWithLimit(raw, limits.maxDecompressedBytes) : raw;
+  if (!gzipped && inflated.length > limits.maxDecompressedBytes) {
+    throw payloadTooLarge(
+      `Body is larger than ${limits.maxDecompressedBytes} bytes (REPRISE_MAX_DECOMPRESSED_BYTES); send smaller batches`,
+      'body',
+      limits.maxDecompressedBytes,
+    );
+  }
+
+  const parsed = parseJsonBody(inflated.toString('utf8'));
+  const { events: candidate, bodyParameters, isPlainArray } = unwrap(parsed);
+  const events = checkEvents(candidate, limits.maxEventsPerBatch);
+
+  if (isPlainArray) {
+    return {
+      events,
+      stored: raw,
+      encoding: gzipped ? 'gzip' : 'identity',
+      decompressedBytes: inflated.length,
+      bodyParameters,
+    };
+  }
+  const stored = Buffer.from(JSON.stringify(events));
+  return {
+    events,
+    stored,
+    encoding: 'identity',
+    decompressedBytes: stored.length,
+    bodyParameters,
+  };
+}
+
+function parseJsonBody(text: string): unknown {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('data=') || /^[\w$]+=/.test(trimmed)) {
+    const data = new URLSearchParams(trimmed).get('data');
+    if (data === null) {
+      throw badRequest('invalid_body', 'Form body has no data field: send data=<JSON array>', {
+        field: 'data',
+      });
+    }
+    return parseJson(decodeMaybeBase64(data));
+  }
+  return parseJson(text);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badRequest('invalid_json', `Body is not valid JSON: ${(error as Error).message}`, {
+      field: 'body',
+    });
+  }
+}
+
+/** Form fields may hold JSON as is or base64-encoded, as Mixpanel's SDKs send it. */
+export function decodeMaybeBase64(value: string): string {
+  const trimmed = value.trim();
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) return trimmed;
+  return Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+}
+
+function unwrap(parsed: unknown): {
+  events: unknown;
+  bodyParameters: Record<string, unknown>;
+  isPlainArray: boolean;
+} {
+  if (Array.isArray(parsed)) return { events: parsed, bodyParameters: {}, isPlainArray: true };
+  if (typeof parsed === 'object' && parsed !== null && 'events' in parsed) {
+    const { events, ...bodyParameters } = parsed as Record<string, unknown>;
+    return { events, bodyParameters, isPlainArray: false };
+  }
+  throw badRequest(
+    'invalid_body',
+    'Body must be a JSON array of rrweb events, or an object with an events array',
+    { field: 'body' },
+  );
+}
+
+function checkEvents(candidate: unknown, maxEvents: number): RrwebEvent[] {
+  if (!Array.isArray(candidate)) {
+    throw badRequest('invalid_body', 'events must be a JSON array of rrweb events', {
+      field: 'events',
+    });
+  }
+  if (candidate.length === 0) {
+    throw badRequest('invalid_body', 'events is empty: send at least one rrweb event', {
+      field: 'events',
+    });
+  }
+  // 413, not 400: SDKs answer 413 by halving the batch, which fixes this.
+  if (candidate.length > maxEvents) {
+    throw payloadTooLarge(
+      `Batch has ${candidate.length} rrweb events, more than ${maxEvents} (REPRISE_MAX_EVENTS_PER_BATCH); send smaller batches`,
+      'events',
+      maxEvents,
+    );
+  }
+  const result = eventsSchema.safeParse(candidate);
+  if (!result.success) {
+    throw badRequest('invalid_event', `Invalid rrweb event: ${describeIssues(result.error)}`, {
+      field: 'events',
+    });
+  }
+  return result.data as unknown as RrwebEvent[];
+}
