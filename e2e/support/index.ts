@@ -5,3 +5,9 @@ export {
   type CapturedRequest,
   type CaptureHandler,
 } from './capture-server.js';
+export {
+  startRecordingProxy,
+  type RecordingProxy,
+  type ProxiedRequest,
+} from './recording-proxy.js';
+export { startStaticServer, type StaticServer } from './static-server.js';

@@ -1,0 +1,44 @@
+/**
+ * The contract between the core SDK and the recorder bundle, which is loaded only when a replay
+ * is sampled in. Both bundles compile against these types; nothing else is shared at run time.
+ */
+import type { ResolvedConfig } from './config.js';
+import type { Logger } from './core/logger.js';
+import type { ReplayState } from './replay/session.js';
+import type { KeepaliveBudget } from './transport/keepalive.js';
+import type { Outbox } from './transport/outbox.js';
+import type { RecordIdentity } from './transport/requests.js';
+
+/** Services and state that the core passes to one recording. */
+export interface RecorderHost {
+  config: ResolvedConfig;
+  log: Logger;
+  /** The replay being recorded; the recorder advances `seq` and `startMs` in it. */
+  replay: ReplayState;
+  /** Persists `replay` for reloads of this tab, unless another replay replaced it since. */
+  saveReplay(): void;
+  /** The current identity; a stopped recording keeps sending under the last one it read. */
+  identity(): RecordIdentity;
+  /** Reports user input (pointer, keys, scroll) at `timestampMs`, for the idle timeout. */
+  markActive(timestampMs: number): void;
+  keepalive: KeepaliveBudget;
+  outbox: Outbox;
+}
+
+/** A running recording of one replay. */
+export interface RecordingControl {
+  /** Stops capturing; what was captured is still uploaded, unless `discard` is set. */
+  stop(discard?: boolean): void;
+  /** Sends or stores what is queued, synchronously, because the page is going away. */
+  unload(): void;
+  /** Uploads what is queued now instead of at the next interval. */
+  flush(): void;
+}
+
+/** Exports of the recorder bundle. */
+export interface RecorderModule {
+  startRecording(host: RecorderHost): RecordingControl;
+}
+
+/** Loads the recorder bundle: a dynamic import, or a `<script>` in the script-tag build. */
+export type RecorderLoader = () => Promise<RecorderModule>;

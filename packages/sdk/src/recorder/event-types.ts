@@ -1,0 +1,18 @@
+import type { RrwebEvent } from '@reprise/protocol';
+
+// The numeric tags of rrweb 2.x events. `@reprise/protocol` exports the same constants, but
+// importing a value from it would also bundle its validators (zod), so only its types are used.
+export const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4 } as const;
+export const IncrementalSource = { Mutation: 0, MouseInteraction: 2, Input: 5 } as const;
+export const MouseInteractionType = { Click: 2 } as const;
+export const NodeType = { Element: 2, Text: 3 } as const;
+
+/** Incremental sources that show a person using the page (pointer, keys, scroll, resize). */
+const userInputSources = new Set([1, 2, 3, 4, 5, 6, 7, 12, 14]);
+
+export type { RrwebEvent };
+
+export function isUserInput(event: RrwebEvent): boolean {
+  if (event.type !== EventType.IncrementalSnapshot) return false;
+  return userInputSources.has((event.data as { source: number }).source);
+}
