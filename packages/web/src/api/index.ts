@@ -1,0 +1,2 @@
+export { ApiError, buildUrl, request, setUnauthorizedHandler } from './client.js';
+export * from './endpoints.js';

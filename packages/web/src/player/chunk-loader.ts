@@ -1,0 +1,132 @@
+import type { ChunkInfo, RrwebEvent } from '@reprise/protocol';
+
+/** Result of parsing one chunk's JSON body. */
+export interface ParsedChunk {
+  /** Events with a valid envelope, sorted by timestamp. Equal timestamps keep their order. */
+  events: RrwebEvent[];
+  /** Entries dropped because they had no numeric type, timestamp or data object. */
+  invalidCount: number;
+}
+
+function isValidEnvelope(value: unknown): value is RrwebEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const { type, timestamp, data } = value as Record<string, unknown>;
+  return (
+    typeof type === 'number' &&
+    Number.isInteger(type) &&
+    type >= 0 &&
+    type <= 8 &&
+    typeof timestamp === 'number' &&
+    Number.isFinite(timestamp) &&
+    typeof data === 'object' &&
+    data !== null &&
+    !Array.isArray(data)
+  );
+}
+
+/**
+ * Checks the envelope of each event in a chunk body and sorts the valid ones by timestamp.
+ * The sort is stable (ES2019), so two events with the same timestamp keep their recorded
+ * order: an add followed by a remove of the same node must stay in that order.
+ */
+export function parseChunkEvents(body: unknown): ParsedChunk {
+  if (!Array.isArray(body)) return { events: [], invalidCount: 1 };
+  const events = body.filter(isValidEnvelope);
+  events.sort((a, b) => a.timestamp - b.timestamp);
+  return { events, invalidCount: body.length - events.length };
+}
+
+/** One chunk as handed to the player, in seq order. */
+export interface LoadedChunk {
+  info: ChunkInfo;
+  events: RrwebEvent[];
+  invalidCount: number;
+  /** Set when the chunk could not be fetched after all attempts, and then `events` is empty. */
+  error?: Error;
+}
+
+export interface ChunkLoadOptions {
+  /** Maximum number of chunk requests in flight. */
+  concurrency: number;
+  /** Attempts per chunk, including the first. A 4xx other than 408 and 429 is not retried. */
+  maxAttempts: number;
+  /** Delay before the second attempt in ms, doubled for each further attempt. */
+  retryDelayMs: number;
+  signal?: AbortSignal;
+}
+
+export const defaultChunkLoadOptions: ChunkLoadOptions = {
+  concurrency: 3,
+  maxAttempts: 3,
+  retryDelayMs: 500,
+};
+
+function isRetryable(error: unknown): boolean {
+  const status = (error as { status?: unknown }).status;
+  if (typeof status !== 'number' || status === 0) return true;
+  return status >= 500 || status === 408 || status === 429;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  });
+}
+
+async function fetchWithRetry(
+  info: ChunkInfo,
+  fetchChunk: (seq: number, signal?: AbortSignal) => Promise<unknown>,
+  options: ChunkLoadOptions,
+): Promise<LoadedChunk> {
+  let lastError: Error = new Error(`Chunk ${info.seq} was not fetched.`);
+  for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
+    if (attempt > 1) await sleep(options.retryDelayMs * 2 ** (attempt - 2), options.signal);
+    if (options.signal?.aborted) break;
+    try {
+      const parsed = parseChunkEvents(await fetchChunk(info.seq, options.signal));
+      return { info, ...parsed };
+    } catch (error) {
+      lastError = error instanceof Error ? error : new Error(String(error));
+      if (!isRetryable(error)) break;
+    }
+  }
+  return { info, events: [], invalidCount: 0, error: lastError };
+}
+
+/**
+ * Fetches chunks with up to `concurrency` requests in flight, starting them in the order
+ * given, and calls `onChunk` once per chunk in that same order, as soon as the chunk and all
+ * chunks before it are in. Resolves when every chunk was handed over, or early on abort,
+ * after which `onChunk` is not called again.
+ */
+export async function loadChunksInOrder(
+  chunks: readonly ChunkInfo[],
+  fetchChunk: (seq: number, signal?: AbortSignal) => Promise<unknown>,
+  onChunk: (chunk: LoadedChunk) => void,
+  options: ChunkLoadOptions = defaultChunkLoadOptions,
+): Promise<void> {
+  const results = new Map<number, LoadedChunk>();
+  let nextToStart = 0;
+  let nextToDeliver = 0;
+
+  const deliverReady = () => {
+    while (!options.signal?.aborted && results.has(nextToDeliver)) {
+      const chunk = results.get(nextToDeliver)!;
+      results.delete(nextToDeliver);
+      nextToDeliver += 1;
+      onChunk(chunk);
+    }
+  };
+
+  const worker = async () => {
+    while (nextToStart < chunks.length && !options.signal?.aborted) {
+      const index = nextToStart++;
+      results.set(index, await fetchWithRetry(chunks[index]!, fetchChunk, options));
+      deliverReady();
+    }
+  };
+
+  const workerCount = Math.max(1, Math.min(options.concurrency, chunks.length));
+  await Promise.all(Array.from({ length: workerCount }, worker));
+}
