@@ -38,7 +38,9 @@ export const trackedEventSchema = z.object({
     .string({ message: 'is required' })
     .min(1, 'must not be empty')
     .max(maxEventNameLength, `must be at most ${maxEventNameLength} characters`),
-  properties: propertyMap.and(
+  // A pipe, not an intersection: zod raises on an intersection whose sides output different
+  // values, which the `distinct_id` transform (a number becomes text) causes.
+  properties: propertyMap.pipe(
     z.looseObject({
       token: z.string({ message: 'is required' }).min(1, 'must not be empty'),
       distinct_id: identity.optional(),
@@ -68,7 +70,7 @@ export type PeopleOperation = (typeof peopleOperations)[number];
 const operationFields = {
   $set: propertyMap.optional(),
   $set_once: propertyMap.optional(),
-  $add: z.record(z.string(), z.number().finite({ message: 'values must be numbers' })).optional(),
+  $add: z.record(z.string(), z.number({ message: 'values must be numbers' })).optional(),
   $append: propertyMap.optional(),
   $union: z
     .record(z.string(), z.array(z.unknown(), { message: 'values must be lists' }))

@@ -43,4 +43,31 @@ describe('recordQuerySchema', () => {
     expect(query.replay_id).toBe('b');
     expect(query.seq).toBe(2);
   });
+
+  it('accepts numbers from a JSON body', () => {
+    const query = recordQuerySchema.parse({ replay_id: 'r1', seq: 4, replay_length_ms: 12.5 });
+    expect(query.seq).toBe(4);
+    expect(query.replay_length_ms).toBe(12.5);
+  });
+
+  it.each([
+    [{ replay_id: 'r1', seq: '' }, 'seq: must be an integer'],
+    [{ replay_id: 'r1', seq: '1000000001' }, 'seq: must be an integer'],
+    [{ replay_id: 'r1', seq: 'abc' }, 'seq: must be an integer'],
+    [{ replay_id: 'x'.repeat(65), seq: '0' }, 'replay_id: must be 1 to 64'],
+    [{ replay_id: '../etc', seq: '0' }, 'replay_id: must be 1 to 64'],
+    [
+      { replay_id: 'r1', seq: '0', batch_start_time: '-5' },
+      'batch_start_time: must be Unix seconds',
+    ],
+    [{ replay_id: 'r1', seq: '0', sent_at: 'soon' }, 'sent_at: must be Unix milliseconds'],
+    [
+      { replay_id: 'r1', seq: '0', $current_url: 'x'.repeat(8193) },
+      '$current_url: must be at most',
+    ],
+  ])('rejects %j by field', (input, message) => {
+    const result = recordQuerySchema.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(describeIssues(result.error!)).toContain(message);
+  });
 });

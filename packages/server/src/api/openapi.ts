@@ -47,6 +47,25 @@ const recordQueryParameters = [
   schema: { type },
 }));
 
+const verboseParameter = {
+  name: 'verbose',
+  in: 'query',
+  schema: { type: 'string', enum: ['1'] },
+};
+
+const analyticsResponses = {
+  200: {
+    description: 'Stored',
+    content: {
+      'application/json': { schema: ref('VerboseResult') },
+      'text/plain': { schema: { type: 'string', enum: ['1'] } },
+    },
+  },
+  400: errorResponse,
+  401: errorResponse,
+  413: errorResponse,
+};
+
 const analyticsRoute = (summary: string, item: string) => ({
   post: {
     tags: ['ingestion'],
@@ -54,7 +73,7 @@ const analyticsRoute = (summary: string, item: string) => ({
     description:
       'Form body `data=<base64 of JSON, or JSON>` (also as text/plain from sendBeacon), one ' +
       `${item} or an array. With \`verbose=1\` the reply is JSON, otherwise \`1\` or \`0\`.`,
-    parameters: [{ name: 'verbose', in: 'query', schema: { type: 'string', enum: ['1'] } }],
+    parameters: [verboseParameter],
     requestBody: {
       content: {
         'application/x-www-form-urlencoded': {
@@ -64,18 +83,23 @@ const analyticsRoute = (summary: string, item: string) => ({
         'application/json': { schema: {} },
       },
     },
-    responses: {
-      200: {
-        description: 'Stored',
-        content: {
-          'application/json': { schema: ref('VerboseResult') },
-          'text/plain': { schema: { type: 'string', enum: ['1'] } },
-        },
+    responses: analyticsResponses,
+  },
+  get: {
+    tags: ['ingestion'],
+    summary,
+    description: `The same as POST, with \`data\` (one ${item} or an array) in the query.`,
+    parameters: [
+      verboseParameter,
+      {
+        name: 'data',
+        in: 'query',
+        required: true,
+        description: 'base64 of JSON, or JSON',
+        schema: { type: 'string' },
       },
-      400: errorResponse,
-      401: errorResponse,
-      413: errorResponse,
-    },
+    ],
+    responses: analyticsResponses,
   },
 });
 
@@ -121,6 +145,12 @@ export const openApiDocument = {
         summary: "The project's SDK settings",
         security: [{ projectToken: [] }],
         responses: { 200: json({ type: 'object' }), 401: errorResponse },
+      },
+    },
+    '/api/openapi.json': {
+      get: {
+        summary: 'This OpenAPI document',
+        responses: { 200: json({ type: 'object' }) },
       },
     },
     '/healthz': {

@@ -60,7 +60,8 @@ interface SettingSpec<K extends keyof Settings> {
 
 function integer(min: number, max: number): Parser<number> {
   return (raw, name) => {
-    const value = Number(raw);
+    // Number('') is 0, which would turn an empty REPRISE_PORT into a random port.
+    const value = raw.trim() === '' ? NaN : Number(raw);
     if (!Number.isInteger(value) || value < min || value > max) {
       throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
     }
@@ -76,6 +77,16 @@ const flag: Parser<boolean> = (raw, name) => {
   if (['1', 'true', 'yes', 'on'].includes(normalized)) return true;
   if (['0', 'false', 'no', 'off'].includes(normalized)) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+};
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+const logLevel: Parser<string> = (raw, name) => {
+  const level = raw.trim().toLowerCase();
+  if (!logLevels.includes(level)) {
+    throw new ConfigError(`${name} must be one of ${logLevels.join(', ')}, got "${raw}"`);
+  }
+  return level;
 };
 
 const originList: Parser<string[]> = (raw, name) => {
@@ -271,7 +282,7 @@ export const settingSpecs = [
     defaultValue: 'info',
     unit: 'level',
     description: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
-    parse: text,
+    parse: logLevel,
   }),
   spec({
     key: 'trustProxy',

@@ -60,11 +60,14 @@ export async function decodeRecordBody(
     );
   }
 
-  const parsed = parseJsonBody(inflated.toString('utf8'));
+  const text = inflated.toString('utf8');
+  const isForm = isFormBody(text);
+  const parsed = isForm ? parseFormData(text) : parseJson(text);
   const { events: candidate, bodyParameters, isPlainArray } = unwrap(parsed);
   const events = checkEvents(candidate, limits.maxEventsPerBatch);
 
-  if (isPlainArray) {
+  // A form body contains the array inside `data=`, so only a bare array is stored as received.
+  if (isPlainArray && !isForm) {
     return {
       events,
       stored: raw,
@@ -83,18 +86,18 @@ export async function decodeRecordBody(
   };
 }
 
-function parseJsonBody(text: string): unknown {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('data=') || /^[\w$]+=/.test(trimmed)) {
-    const data = new URLSearchParams(trimmed).get('data');
-    if (data === null) {
-      throw badRequest('invalid_body', 'Form body has no data field: send data=<JSON array>', {
-        field: 'data',
-      });
-    }
-    return parseJson(decodeMaybeBase64(data));
+function isFormBody(text: string): boolean {
+  return /^[\w$]+=/.test(text.trimStart());
+}
+
+function parseFormData(text: string): unknown {
+  const data = new URLSearchParams(text.trimStart()).get('data');
+  if (data === null) {
+    throw badRequest('invalid_body', 'Form body has no data field: send data=<JSON array>', {
+      field: 'data',
+    });
   }
-  return parseJson(text);
+  return parseJson(decodeMaybeBase64(data));
 }
 
 function parseJson(text: string): unknown {
@@ -150,6 +153,8 @@ function checkEvents(candidate: unknown, maxEvents: number): RrwebEvent[] {
       maxEvents,
     );
   }
+  // NOTE: no setting bounds event timestamps to a window around the receive time. A batch
+  // stamped 1970 or years ahead is stored, and its replay then sorts last or first in the feed.
   const result = eventsSchema.safeParse(candidate);
   if (!result.success) {
     throw badRequest('invalid_event', `Invalid rrweb event: ${describeIssues(result.error)}`, {

@@ -40,6 +40,24 @@ export class AnalyticsStore {
       .execute();
   }
 
+  /** Returns the events of any of these identities (distinct, device or user id), oldest first. */
+  async listEventsOfIdentities(projectId: string, identities: string[]): Promise<EventRow[]> {
+    if (identities.length === 0) return [];
+    return this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where((eb) =>
+        eb.or([
+          eb('distinct_id', 'in', identities),
+          eb('device_id', 'in', identities),
+          eb('user_id', 'in', identities),
+        ]),
+      )
+      .orderBy('time_ms')
+      .execute();
+  }
+
   async getProfile(projectId: string, distinctId: string): Promise<ProfileRow | undefined> {
     return this.db
       .selectFrom('profiles')

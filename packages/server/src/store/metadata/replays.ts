@@ -97,14 +97,27 @@ export class ReplayStore {
         .onConflict((oc) => oc.columns(['project_id', 'id']).doNothing())
         .execute();
 
-      let previous = trx
+      // Chunks of one replay are stored one at a time. Without the lock, two PostgreSQL
+      // transactions each recompute the facts without the other's chunk, the later update
+      // drops one chunk from the counts, and a concurrent retry of one seq misses the blob it
+      // replaces. SQLite runs one write transaction at a time anyway.
+      if (this.dialect === 'postgres') {
+        await trx
+          .selectFrom('replays')
+          .select('id')
+          .where('project_id', '=', chunk.project_id)
+          .where('id', '=', chunk.replay_id)
+          .forUpdate()
+          .execute();
+      }
+
+      const replaced = await trx
         .selectFrom('replay_chunks')
         .select('blob_key')
         .where('project_id', '=', chunk.project_id)
         .where('replay_id', '=', chunk.replay_id)
-        .where('seq', '=', chunk.seq);
-      if (this.dialect === 'postgres') previous = previous.forUpdate();
-      const replaced = await previous.executeTakeFirst();
+        .where('seq', '=', chunk.seq)
+        .executeTakeFirst();
 
       const changes: Partial<ChunkRow> = { ...chunk };
       delete changes.project_id;

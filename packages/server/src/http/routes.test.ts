@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { expectErrorResponse, useTestServer } from '../test-support/record.js';
+
+describe('HTTP basics', () => {
+  const server = useTestServer();
+
+  it('healthz checks the database', async () => {
+    const response = await server().request('/healthz');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('unknown API route is JSON 404', async () => {
+    await expectErrorResponse(await server().api('/api/nothing-here'), 404, { code: 'not_found' });
+  });
+
+  it('unknown ingestion route is JSON 404', async () => {
+    const response = await server().request('/track/more', { method: 'POST' });
+    await expectErrorResponse(response, 404);
+  });
+
+  it('invalid JSON body is a JSON 400', async () => {
+    const response = await server().request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"email":',
+    });
+    await expectErrorResponse(response, 400, { code: 'invalid_json', field: 'body' });
+  });
+
+  it('unsupported API body is a JSON 415', async () => {
+    const response = await server().request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/xml' },
+      body: '<login/>',
+    });
+    await expectErrorResponse(response, 415);
+  });
+
+  it('web app pages get a strict CSP', async () => {
+    const response = await server().request('/replays/some-id');
+    expect(response.status).toBe(200);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'self'");
+  });
+});
+
+describe('/settings/', () => {
+  const server = useTestServer();
+
+  it('reads the token from the query', async () => {
+    const response = await server().request(`/settings/?token=${server().token}`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ sdk_config: { config: {} } });
+  });
+
+  it('reads the token from Authorization', async () => {
+    const response = await server().request('/settings/', {
+      headers: { Authorization: server().recordAuthorization },
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('rejects an unknown token', async () => {
+    await expectErrorResponse(await server().request('/settings/?token=rpt_unknown'), 401);
+  });
+
+  it('rejects a request without token', async () => {
+    await expectErrorResponse(await server().request('/settings/'), 401);
+  });
+});
