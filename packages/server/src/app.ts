@@ -2,6 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { apiPlugin } from './api/index.js';
 import type { ServerContext } from './context.js';
+import { registerDemoConfigRoute } from './http/demo.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { staticPlugin } from './http/static.js';
 import { ingestionPlugin } from './ingest/index.js';
@@ -41,6 +42,7 @@ export async function buildApp(context: ServerContext): Promise<FastifyInstance>
 
   await app.register(async (scope) => ingestionPlugin(scope, context));
   await app.register(async (scope) => apiPlugin(scope, context));
+  registerDemoConfigRoute(app, context);
   await app.register(staticPlugin);
   return app;
 }

@@ -5,3 +5,5 @@ export { ConfigError, HttpError, RepriseError } from './errors.js';
 export type { ServerContext } from './context.js';
 export type { FirstStartCredentials } from './bootstrap.js';
 export { runRetention } from './jobs/retention.js';
+export { exportSample } from './samples/export.js';
+export type { SampleFile } from './samples/format.js';

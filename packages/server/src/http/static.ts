@@ -63,11 +63,15 @@ export async function staticPlugin(app: FastifyInstance): Promise<void> {
     });
   }
   if (demoRoot && existsSync(demoRoot)) {
+    const toIndex = async (_request: unknown, reply: FastifyReply) =>
+      reply.redirect('/demo/index.html');
+    // The router ignores trailing slashes, so this also serves `/demo/`.
+    app.get('/demo', toIndex);
     await app.register(fastifyStatic, {
       root: demoRoot,
       prefix: '/demo/',
       decorateReply: false,
-      redirect: true,
+      index: false,
     });
   }
 
@@ -76,10 +80,13 @@ export async function staticPlugin(app: FastifyInstance): Promise<void> {
     await app.register(fastifyStatic, {
       root: webRoot,
       prefix: '/',
-      wildcard: false,
+      // Files are looked up per request, so a rebuilt app is served without a restart; a
+      // path with no file falls through to the not-found handler below.
+      wildcard: true,
       index: false,
       setHeaders: (response, path) => {
         response.header('X-Content-Type-Options', 'nosniff');
+        if (path.endsWith('.html')) setAppHeaders(response);
         if (path.includes('/assets/')) {
           response.header('Cache-Control', 'public, max-age=31536000, immutable');
         }
@@ -87,19 +94,7 @@ export async function staticPlugin(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '/';
-    const isPage =
-      request.method === 'GET' &&
-      !path.startsWith('/api/') &&
-      !/^\/(record|track|engage|groups|settings|sdk|demo)(\/|$)/.test(path);
-    if (!isPage) {
-      return reply.code(404).send({
-        status: 0,
-        error: `No route for ${request.method} ${path}`,
-        code: 'not_found',
-      });
-    }
+  const sendIndex = (reply: FastifyReply) => {
     setAppHeaders(reply);
     reply.header('Cache-Control', 'no-cache');
     if (!hasWebApp) {
@@ -110,5 +105,21 @@ export async function staticPlugin(app: FastifyInstance): Promise<void> {
         );
     }
     return reply.sendFile('index.html', webRoot);
+  };
+  app.get('/', async (_request, reply) => sendIndex(reply));
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const isPage =
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      !/^\/(api|assets|record|track|engage|groups|settings|sdk|demo)(\/|$)/.test(path);
+    if (!isPage) {
+      return reply.code(404).send({
+        status: 0,
+        error: `No route for ${request.method} ${path}`,
+        code: 'not_found',
+      });
+    }
+    return sendIndex(reply);
   });
 }
