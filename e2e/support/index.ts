@@ -11,3 +11,4 @@ export {
   type ProxiedRequest,
 } from './recording-proxy.js';
 export { startStaticServer, type StaticServer } from './static-server.js';
+export { waitFor, logIn, openReplay, playerPositionMs, pausePlayer } from './app.js';

@@ -4,6 +4,8 @@ import type { Page } from 'playwright-core';
 export interface Journey {
   /** File name of the sample, without extension. */
   name: string;
+  /** User-Agent the visitor's browser reports, so the samples show ordinary browsers. */
+  userAgent: string;
   run(page: Page, origin: string): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ async function typeSlowly(page: Page, selector: string, text: string): Promise<v
 /** A visitor who browses, adds a coffee to the cart and creates an account. */
 const signedUp: Journey = {
   name: '01-signed-up',
+  userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
   async run(page, origin) {
     await page.goto(`${origin}/demo/index.html`);
     await page.waitForTimeout(1200);
@@ -48,6 +51,7 @@ const signedUp: Journey = {
 /** A visitor who reaches the sign-up form, fails to fill it in and leaves. */
 const droppedOff: Journey = {
   name: '02-dropped-off',
+  userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
   async run(page, origin) {
     await page.goto(`${origin}/demo/index.html`);
     await page.waitForTimeout(1500);
@@ -70,6 +74,7 @@ const droppedOff: Journey = {
 /** A visitor who sorts the catalogue, scrolls and reads two product pages. */
 const browsed: Journey = {
   name: '03-browsed',
+  userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36 Edg/156.0.0.0',
   async run(page, origin) {
     await page.goto(`${origin}/demo/index.html`);
     await page.waitForTimeout(1000);

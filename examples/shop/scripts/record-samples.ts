@@ -44,7 +44,10 @@ const browser = await launchChromium();
 try {
   const known = new Set<string>();
   for (const journey of journeys) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      userAgent: journey.userAgent,
+    });
     const page = await context.newPage();
     await journey.run(page, server.url);
     await page.goto('about:blank');

@@ -5,6 +5,7 @@ import { bootstrapFirstStart, type FirstStartCredentials } from './bootstrap.js'
 import type { Settings } from './config/settings.js';
 import { ProjectTokenCache, type ServerContext } from './context.js';
 import { scheduleRetention } from './jobs/retention.js';
+import { importSamples } from './samples/import.js';
 import { FileBlobStore } from './store/blob/index.js';
 import { openMetadataStore } from './store/metadata/index.js';
 
@@ -45,8 +46,9 @@ export async function startServer(
   let app: FastifyInstance | null = null;
   try {
     const firstStart = await bootstrapFirstStart(metadata, settings, now());
-    await options.beforeListen?.(context);
     app = await buildApp(context);
+    if (settings.importSamples) await importSamples(context, app.log);
+    await options.beforeListen?.(context);
     const address = await app.listen({ port: settings.port, host: settings.host });
     const url = address.replace('://[::1]', '://localhost');
     const stopRetention = scheduleRetention(context, app.log);

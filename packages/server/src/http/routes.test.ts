@@ -45,6 +45,31 @@ describe('HTTP basics', () => {
     expect(policy).toContain("script-src 'self'");
     expect(policy).toContain("frame-ancestors 'self'");
   });
+
+  it.each(['/', '/replays', '/settings/members', '/invite/abc', '/login'])(
+    'page %s gets the app',
+    async (path) => {
+      const response = await server().request(path);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/html');
+    },
+  );
+
+  it('missing asset is a JSON 404', async () => {
+    await expectErrorResponse(await server().request('/assets/missing-file.js'), 404);
+  });
+
+  it('demo folder redirects to its index', async () => {
+    const response = await server().request('/demo/', { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/demo/index.html');
+  });
+
+  it('demo config holds the project token', async () => {
+    const response = await server().request('/demo/config.js');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain(`"token":"${server().token}"`);
+  });
 });
 
 describe('/settings/', () => {

@@ -110,9 +110,12 @@ export async function staticPlugin(app: FastifyInstance): Promise<void> {
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
+    // Ingestion paths are exact (`/settings/` is an ingestion route, `/settings/members` a
+    // page); API and file folders are prefixes.
     const isPage =
       (request.method === 'GET' || request.method === 'HEAD') &&
-      !/^\/(api|assets|record|track|engage|groups|settings|sdk|demo)(\/|$)/.test(path);
+      !/^\/(record|track|engage|groups|settings)\/?$/.test(path) &&
+      !/^\/(api|assets|sdk|demo)(\/|$)/.test(path);
     if (!isPage) {
       return reply.code(404).send({
         status: 0,

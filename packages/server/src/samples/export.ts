@@ -21,7 +21,12 @@ export async function exportSample(
     for (const identity of [replay.distinct_id, replay.user_id, replay.device_id]) {
       if (identity) identities.add(identity);
     }
-    replays.push({ id, chunks: await exportChunks(context, projectId, id) });
+    replays.push({
+      id,
+      browser: replay.browser,
+      os: replay.os,
+      chunks: await exportChunks(context, projectId, id),
+    });
   }
 
   const rows = await context.metadata.analytics.listEventsOfIdentities(projectId, [...identities]);
@@ -53,7 +58,6 @@ async function exportChunks(context: ServerContext, projectId: string, replayId:
         deviceId: chunk.device_id,
         userId: chunk.user_id,
         currentUrl: chunk.first_url,
-        userAgent: null,
         events: JSON.parse(text) as RrwebEvent[],
       };
     }),

@@ -15,6 +15,8 @@ export interface SampleFile {
 
 export interface SampleReplay {
   id: string;
+  browser: string | null;
+  os: string | null;
   chunks: SampleChunk[];
 }
 
@@ -24,7 +26,6 @@ export interface SampleChunk {
   deviceId: string | null;
   userId: string | null;
   currentUrl: string | null;
-  userAgent: string | null;
   events: RrwebEvent[];
 }
 

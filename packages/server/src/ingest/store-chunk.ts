@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { chunkBlobKey } from '../store/blob/index.js';
+import type { ChunkRow, ProjectRow } from '../store/metadata/index.js';
+import { utcDayAfter } from '../util/days.js';
+import { computeChunkFacts } from './facts.js';
+import type { DecodedRecordBody } from './record-body.js';
+import type { Platform } from './user-agent.js';
+
+/** One checked upload of a chunk, from `/record/` or from a sample file. */
+export interface ChunkUpload {
+  replayId: string;
+  seq: number;
+  distinctId: string | null;
+  deviceId: string | null;
+  userId: string | null;
+  /** Page URL when the batch started, used when the chunk has no Meta event. */
+  currentUrl: string | null;
+  /** Browser and operating system, kept from the replay's first chunk. */
+  platform: Platform;
+  body: DecodedRecordBody;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * Writes the chunk's bytes to the blob store, then its row and the replay's recomputed facts
+ * in one transaction. The blob goes first so that a row never names a missing blob; a blob
+ * without a row (a crash in between) is deleted with its expiry day's prefix.
+ */
+export async function storeChunkUpload(
+  context: ServerContext,
+  project: ProjectRow,
+  upload: ChunkUpload,
+): Promise<ChunkRow> {
+  const now = context.now();
+  const { replayId, seq, body } = upload;
+  const expiresOn =
+    (await context.metadata.replays.findExpiry(project.id, replayId)) ??
+    utcDayAfter(now, project.retention_days);
+
+  const blobKey = chunkBlobKey({
+    expiresOn,
+    projectId: project.id,
+    replayId,
+    seq,
+    uploadId: randomBytes(6).toString('hex'),
+  });
+  await context.blobs.put(blobKey, body.stored);
+
+  const facts = computeChunkFacts(body.events);
+  const chunk: ChunkRow = {
+    project_id: project.id,
+    replay_id: replayId,
+    seq,
+    first_ts: facts.firstTimestamp,
+    last_ts: facts.lastTimestamp,
+    event_count: facts.eventCount,
+    click_count: facts.clickCount,
+    rage_click_count: facts.rageClickCount,
+    error_count: facts.errorCount,
+    active_ms: facts.activeMs,
+    bytes: body.stored.length,
+    decompressed_bytes: body.decompressedBytes,
+    encoding: body.encoding,
+    blob_key: blobKey,
+    has_full_snapshot: facts.hasFullSnapshot ? 1 : 0,
+    first_url: facts.firstUrl ?? upload.currentUrl,
+    distinct_id: upload.distinctId,
+    device_id: upload.deviceId,
+    user_id: upload.userId,
+    received_at: now,
+  };
+
+  let replaced: string | null;
+  try {
+    replaced = await context.metadata.replays.storeChunk(chunk, {
+      expiresOn,
+      ...upload.platform,
+    });
+  } catch (error) {
+    await context.blobs.delete(blobKey).catch(() => undefined);
+    throw error;
+  }
+
+  if (replaced) {
+    await context.blobs.delete(replaced).catch((error: unknown) => {
+      upload.log.warn(
+        { err: error, projectId: project.id, replayId, blobKey: replaced },
+        'failed to delete a replaced chunk; retention will delete it',
+      );
+    });
+  }
+  return chunk;
+}

@@ -1,0 +1,137 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { trackedEventSchema, type RrwebEvent } from '@reprise/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { eventRow } from '../ingest/event-row.js';
+import { storeChunkUpload } from '../ingest/store-chunk.js';
+import type { ProjectRow } from '../store/metadata/index.js';
+import { sampleFormat, type SampleFile } from './format.js';
+
+/** Gap between the ends of consecutive samples, so the feed shows them in a stable order. */
+const sampleSpacingMs = 7 * 60 * 1000;
+
+/** Returns the sample files shipped with the example shop, in name order. */
+export function findSampleFiles(): string[] {
+  try {
+    const require = createRequire(import.meta.url);
+    const folder = join(dirname(require.resolve('@reprise/example-shop/package.json')), 'samples');
+    return readdirSync(folder)
+      .filter((name) => name.endsWith('.json.gz'))
+      .sort()
+      .map((name) => join(folder, name));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Imports sample replays, with their events and profiles, into the first project when it has
+ * no replay yet, shifted in time so the last sample ends now. Returns how many replays it
+ * imported. Goes through the same storage code as `/record/` and `/track/`.
+ */
+export async function importSamples(
+  context: ServerContext,
+  log: FastifyBaseLogger,
+  files: string[] = findSampleFiles(),
+): Promise<number> {
+  const [project] = await context.metadata.accounts.listProjects();
+  if (!project || files.length === 0) return 0;
+  if ((await context.metadata.replays.countReplays(project.id)) > 0) return 0;
+
+  let imported = 0;
+  for (const [index, file] of files.entries()) {
+    const sample = readSample(file);
+    const endAt = context.now() - (files.length - 1 - index) * sampleSpacingMs;
+    imported += await importSample(context, log, project, shiftSample(sample, endAt));
+  }
+  log.info({ replays: imported, projectId: project.id }, 'imported sample replays');
+  return imported;
+}
+
+function readSample(file: string): SampleFile {
+  const sample = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as SampleFile;
+  if (sample.format !== sampleFormat || sample.version !== 1) {
+    throw new Error(`${file} is not a Reprise sample file of version 1`);
+  }
+  return sample;
+}
+
+/** Moves every time in the sample by the same amount, so its last rrweb event is at `endAt`. */
+function shiftSample(sample: SampleFile, endAt: number): SampleFile {
+  const times = sample.replays.flatMap((replay) =>
+    replay.chunks.flatMap((chunk) => chunk.events.map((event) => event.timestamp)),
+  );
+  const shiftMs = endAt - Math.max(...times);
+  return {
+    ...sample,
+    replays: sample.replays.map((replay) => ({
+      ...replay,
+      chunks: replay.chunks.map((chunk) => ({
+        ...chunk,
+        events: chunk.events.map((event) => ({ ...event, timestamp: event.timestamp + shiftMs })),
+      })),
+    })),
+    events: sample.events.map((event) => {
+      const time = event.properties.time;
+      return typeof time !== 'number'
+        ? event
+        : { ...event, properties: { ...event.properties, time: time + shiftMs / 1000 } };
+    }),
+  };
+}
+
+async function importSample(
+  context: ServerContext,
+  log: FastifyBaseLogger,
+  project: ProjectRow,
+  sample: SampleFile,
+): Promise<number> {
+  for (const replay of sample.replays) {
+    for (const chunk of replay.chunks) {
+      const json = Buffer.from(JSON.stringify(chunk.events));
+      await storeChunkUpload(context, project, {
+        replayId: replay.id,
+        seq: chunk.seq,
+        distinctId: chunk.distinctId,
+        deviceId: chunk.deviceId,
+        userId: chunk.userId,
+        currentUrl: chunk.currentUrl,
+        platform: { browser: replay.browser, os: replay.os },
+        body: {
+          events: chunk.events as RrwebEvent[],
+          stored: gzipSync(json),
+          encoding: 'gzip',
+          decompressedBytes: json.length,
+          bodyParameters: {},
+        },
+        log,
+      });
+    }
+  }
+
+  const now = context.now();
+  const rows = sample.events.map((event) =>
+    eventRow(
+      project.id,
+      trackedEventSchema.parse({
+        ...event,
+        properties: { ...event.properties, token: project.token },
+      }),
+      now,
+    ),
+  );
+  await context.metadata.analytics.insertEvents(rows);
+  await context.metadata.analytics.applyPeopleUpdates(
+    project.id,
+    sample.profiles.map((profile) => ({
+      $token: project.token,
+      $distinct_id: profile.distinctId,
+      $set: profile.properties,
+    })),
+    now,
+  );
+  return sample.replays.length;
+}
