@@ -24,7 +24,10 @@ function parseRouteTree(tree: string): Route[] {
 
 /** Static files of the web app, the SDK bundles and the demo site, which are not API routes. */
 function isStaticFile(path: string): boolean {
-  return path === '*' || path === '/index.html' || /^\/(assets|sdk|demo)\//.test(path);
+  return (
+    ['*', '/', '/*', '/index.html', '/demo', '/demo*'].includes(path) ||
+    /^\/(assets|sdk|demo)\//.test(path)
+  );
 }
 
 /** Writes a Fastify path as OpenAPI does: `:id` becomes `{id}`. */

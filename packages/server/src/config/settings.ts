@@ -31,6 +31,10 @@ export interface Settings {
   maxDecompressedBytes: number;
   /** Most rrweb events in one `/record/` upload. */
   maxEventsPerBatch: number;
+  /** Oldest rrweb event timestamp accepted, in days before the server's clock. */
+  maxEventAgeDays: number;
+  /** Newest rrweb event timestamp accepted, in minutes after the server's clock. */
+  maxClockAheadMinutes: number;
   /** Most analytics events or profile updates in one `/track/`, `/engage/` or `/groups/` request. */
   maxEventsPerRequest: number;
   /** Origins allowed to send ingestion requests with credentials; `*` allows any origin. */
@@ -232,6 +236,24 @@ export const settingSpecs = [
     description:
       'Most rrweb events in one /record/ upload. More get 413, and SDKs halve the batch.',
     parse: integer(1, 10_000_000),
+  }),
+  spec({
+    key: 'maxEventAgeDays',
+    env: 'REPRISE_MAX_EVENT_AGE_DAYS',
+    defaultValue: 30,
+    unit: 'days',
+    description:
+      'Oldest rrweb event accepted, in days before the server clock. Older batches get 400.',
+    parse: integer(1, 3650),
+  }),
+  spec({
+    key: 'maxClockAheadMinutes',
+    env: 'REPRISE_MAX_CLOCK_AHEAD_MINUTES',
+    defaultValue: 1440,
+    unit: 'minutes',
+    description:
+      'Newest rrweb event accepted, in minutes after the server clock, for device clocks that run ahead. Newer batches get 400.',
+    parse: integer(1, 525_600),
   }),
   spec({
     key: 'maxEventsPerRequest',

@@ -8,11 +8,10 @@ import {
 } from '@reprise/protocol';
 import type { z } from 'zod';
 import type { ServerContext } from '../context.js';
-import { badRequest, HttpError } from '../errors.js';
-import { applyPeopleOperations, type EventRow } from '../store/metadata/index.js';
+import { badRequest, HttpError, unauthorized } from '../errors.js';
+import { applyPeopleOperations, type EventRow, type ProjectRow } from '../store/metadata/index.js';
 import { eventRow } from './event-row.js';
 import { decodeAnalyticsPayload, isVerbose } from './analytics-body.js';
-import { findProject } from './auth.js';
 
 type Handler = (context: ServerContext, items: unknown[]) => Promise<void>;
 
@@ -60,66 +59,133 @@ async function handleAnalytics(
   return reply.type('text/plain; charset=utf-8').send('1');
 }
 
-function parseItems<T>(schema: z.ZodType<T>, items: unknown[], what: string): T[] {
-  return items.map((item, index) => {
+/** Items of one request that passed validation, with their project, and what was wrong with the rest. */
+interface CheckedItems<T> {
+  valid: Array<{ item: T; project: ProjectRow }>;
+  problems: string[];
+  /** Whether every rejected item was rejected for its token alone. */
+  onlyTokenProblems: boolean;
+}
+
+/**
+ * Validates each item and resolves its project token. Invalid items are reported, not fatal:
+ * SDKs drop a whole batch on a 4xx, so the valid items are stored before the error goes out.
+ */
+async function checkItems<T>(
+  context: ServerContext,
+  schema: z.ZodType<T>,
+  items: unknown[],
+  what: string,
+  tokenOf: (item: T) => string,
+): Promise<CheckedItems<T>> {
+  const checked: CheckedItems<T> = { valid: [], problems: [], onlyTokenProblems: true };
+  for (const [index, item] of items.entries()) {
+    const label = items.length > 1 ? `${what} ${index}` : what;
     const result = schema.safeParse(item);
     if (!result.success) {
-      const prefix = items.length > 1 ? `${what} ${index}` : what;
-      throw badRequest('invalid_data', `Invalid ${prefix}: ${describeIssues(result.error)}`, {
-        field: 'data',
-      });
+      checked.problems.push(`${label}: ${describeIssues(result.error)}`);
+      checked.onlyTokenProblems = false;
+      continue;
     }
-    return result.data;
-  });
+    const project = await context.projects.find(tokenOf(result.data));
+    if (!project) {
+      checked.problems.push(`${label}: unknown project token`);
+      continue;
+    }
+    checked.valid.push({ item: result.data, project });
+  }
+  return checked;
+}
+
+/** Raises for the rejected items of a request, after the valid ones were stored. */
+function reportProblems<T>(checked: CheckedItems<T>, total: number, what: string): void {
+  if (checked.problems.length === 0) return;
+  const stored = checked.valid.length;
+  const summary =
+    stored === 0
+      ? `No ${what} was stored`
+      : `${checked.problems.length} of ${total} ${what}s were not stored (the other ${stored} were)`;
+  const detail = checked.problems.slice(0, 3).join('; ');
+  const more = checked.problems.length > 3 ? `; and ${checked.problems.length - 3} more` : '';
+  if (stored === 0 && checked.onlyTokenProblems) {
+    throw unauthorized("Unknown project token: copy the token from Reprise's project settings");
+  }
+  throw badRequest('invalid_data', `${summary}. ${detail}${more}`, { field: 'data' });
 }
 
 async function storeEvents(context: ServerContext, items: unknown[]): Promise<void> {
-  const events = parseItems(trackedEventSchema, items, 'event');
+  const checked = await checkItems(
+    context,
+    trackedEventSchema,
+    items,
+    'event',
+    (event) => event.properties.token,
+  );
   const now = context.now();
-  const rows: EventRow[] = [];
-  for (const event of events) {
-    const project = await findProject(context, event.properties.token);
-    rows.push(eventRow(project.id, event, now));
-    const { $device_id: deviceId, $user_id: userId } = event.properties;
-    if (typeof deviceId === 'string' && typeof userId === 'string' && userId !== '') {
+  const rows: EventRow[] = checked.valid.map(({ item, project }) =>
+    eventRow(project.id, item, now),
+  );
+  await context.metadata.analytics.insertEvents(rows);
+  for (const { item, project } of checked.valid) {
+    const { $device_id: deviceId, $user_id: userId } = item.properties;
+    if (
+      typeof deviceId === 'string' &&
+      deviceId !== '' &&
+      typeof userId === 'string' &&
+      userId !== ''
+    ) {
       await context.metadata.analytics.recordIdentity(project.id, deviceId, userId, now);
     }
   }
-  await context.metadata.analytics.insertEvents(rows);
+  reportProblems(checked, items.length, 'event');
 }
 
 async function storePeopleUpdates(context: ServerContext, items: unknown[]): Promise<void> {
-  const updates = parseItems(peopleUpdateSchema, items, 'profile update');
+  const checked = await checkItems(
+    context,
+    peopleUpdateSchema,
+    items,
+    'profile update',
+    (update) => update.$token,
+  );
   const now = context.now();
   const byProject = new Map<string, PeopleUpdate[]>();
-  for (const update of updates) {
-    const project = await findProject(context, update.$token);
-    byProject.set(project.id, [...(byProject.get(project.id) ?? []), update]);
-    if (update.$device_id && update.$user_id) {
+  for (const { item, project } of checked.valid) {
+    byProject.set(project.id, [...(byProject.get(project.id) ?? []), item]);
+  }
+  for (const [projectId, updates] of byProject) {
+    await context.metadata.analytics.applyPeopleUpdates(projectId, updates, now);
+  }
+  for (const { item, project } of checked.valid) {
+    if (item.$device_id && item.$user_id) {
       await context.metadata.analytics.recordIdentity(
         project.id,
-        update.$device_id,
-        update.$user_id,
+        item.$device_id,
+        item.$user_id,
         now,
       );
     }
   }
-  for (const [projectId, projectUpdates] of byProject) {
-    await context.metadata.analytics.applyPeopleUpdates(projectId, projectUpdates, now);
-  }
+  reportProblems(checked, items.length, 'profile update');
 }
 
 async function storeGroupUpdates(context: ServerContext, items: unknown[]): Promise<void> {
-  const updates = parseItems(groupUpdateSchema, items, 'group update');
+  const checked = await checkItems(
+    context,
+    groupUpdateSchema,
+    items,
+    'group update',
+    (update) => update.$token,
+  );
   const now = context.now();
-  for (const update of updates) {
-    const project = await findProject(context, update.$token);
+  for (const { item, project } of checked.valid) {
     await context.metadata.analytics.setGroupProperties(
       project.id,
-      update.$group_key,
-      update.$group_id,
-      (properties) => applyPeopleOperations(properties, update),
+      item.$group_key,
+      item.$group_id,
+      (properties) => applyPeopleOperations(properties, item),
       now,
     );
   }
+  reportProblems(checked, items.length, 'group update');
 }

@@ -34,7 +34,11 @@ function preflight(server: TestServer, path: string, origin: string) {
 }
 
 function postRecordFrom(server: TestServer, origin: string, authorization: string) {
-  const { path, body } = recordRequest({ replayId: randomUUID(), seq: 0, events: firstBatch(1) });
+  const { path, body } = recordRequest({
+    replayId: randomUUID(),
+    seq: 0,
+    events: firstBatch(Date.now()),
+  });
   return rawRequest(`${server.url}${path}`, {
     method: 'POST',
     headers: {
@@ -101,7 +105,11 @@ describe('ingestion CORS', () => {
   });
 
   it('omits CORS without Origin', async () => {
-    const { path, body } = recordRequest({ replayId: randomUUID(), seq: 0, events: firstBatch(1) });
+    const { path, body } = recordRequest({
+      replayId: randomUUID(),
+      seq: 0,
+      events: firstBatch(Date.now()),
+    });
     const response = await rawRequest(`${server().url}${path}`, {
       method: 'POST',
       headers: { Authorization: server().recordAuthorization },

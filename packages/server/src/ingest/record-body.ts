@@ -6,6 +6,30 @@ import { gunzipWithLimit, isGzip } from './gunzip.js';
 export interface RecordBodyLimits {
   maxDecompressedBytes: number;
   maxEventsPerBatch: number;
+  /** Oldest and newest event timestamps accepted, Unix milliseconds. */
+  timestampWindow: TimestampWindow;
+}
+
+export interface TimestampWindow {
+  earliestMs: number;
+  latestMs: number;
+  maxAgeDays: number;
+  maxAheadMinutes: number;
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/** Returns the window of event timestamps accepted at `nowMs`. */
+export function timestampWindowAt(
+  nowMs: number,
+  settings: { maxEventAgeDays: number; maxClockAheadMinutes: number },
+): TimestampWindow {
+  return {
+    earliestMs: nowMs - settings.maxEventAgeDays * dayMs,
+    latestMs: nowMs + settings.maxClockAheadMinutes * 60_000,
+    maxAgeDays: settings.maxEventAgeDays,
+    maxAheadMinutes: settings.maxClockAheadMinutes,
+  };
 }
 
 /** A `/record/` body, decoded and checked. */
@@ -65,6 +89,7 @@ export async function decodeRecordBody(
   const parsed = isForm ? parseFormData(text) : parseJson(text);
   const { events: candidate, bodyParameters, isPlainArray } = unwrap(parsed);
   const events = checkEvents(candidate, limits.maxEventsPerBatch);
+  checkTimestamps(events, limits.timestampWindow);
 
   // A form body contains the array inside `data=`, so only a bare array is stored as received.
   if (isPlainArray && !isForm) {
@@ -153,8 +178,6 @@ function checkEvents(candidate: unknown, maxEvents: number): RrwebEvent[] {
       maxEvents,
     );
   }
-  // NOTE: no setting bounds event timestamps to a window around the receive time. A batch
-  // stamped 1970 or years ahead is stored, and its replay then sorts last or first in the feed.
   const result = eventsSchema.safeParse(candidate);
   if (!result.success) {
     throw badRequest('invalid_event', `Invalid rrweb event: ${describeIssues(result.error)}`, {
@@ -162,4 +185,26 @@ function checkEvents(candidate: unknown, maxEvents: number): RrwebEvent[] {
     });
   }
   return result.data as unknown as RrwebEvent[];
+}
+
+/**
+ * Rejects a batch with an event outside the window: a device clock that is far off would
+ * otherwise put the replay first or last in the feed, and before the retention window.
+ */
+function checkTimestamps(events: RrwebEvent[], window: TimestampWindow): void {
+  const index = events.findIndex(
+    (event) => event.timestamp < window.earliestMs || event.timestamp > window.latestMs,
+  );
+  if (index === -1) return;
+  const timestamp = events[index]!.timestamp;
+  const when = new Date(timestamp).toISOString();
+  const rule =
+    timestamp < window.earliestMs
+      ? `more than ${window.maxAgeDays} days old (REPRISE_MAX_EVENT_AGE_DAYS)`
+      : `more than ${window.maxAheadMinutes} minutes ahead of the server clock (REPRISE_MAX_CLOCK_AHEAD_MINUTES)`;
+  throw badRequest(
+    'invalid_event',
+    `events[${index}].timestamp ${when} is ${rule}; check the device clock`,
+    { field: `events.${index}.timestamp` },
+  );
 }

@@ -42,6 +42,43 @@ function gzipOfZeros(size: number): Promise<Buffer> {
 describe('record limits', () => {
   const server = useTestServer({ settings: limits, now: () => t0 });
 
+  it('rejects events older than the window', async () => {
+    const old = t0 - 31 * 24 * 60 * 60 * 1000;
+    const response = await postRecord(server(), {
+      replayId: randomUUID(),
+      seq: 0,
+      events: [...firstBatch(t0), mutationEvent(old)],
+    });
+    const error = await expectErrorResponse(response, 400, {
+      code: 'invalid_event',
+      field: 'events.4.timestamp',
+    });
+    expect(error.error).toContain('more than 30 days old');
+    expect(error.error).toContain('REPRISE_MAX_EVENT_AGE_DAYS');
+  });
+
+  it('rejects events far in the future', async () => {
+    const ahead = t0 + 25 * 60 * 60 * 1000;
+    const response = await postRecord(server(), {
+      replayId: randomUUID(),
+      seq: 0,
+      events: [mutationEvent(ahead)],
+    });
+    const error = await expectErrorResponse(response, 400, { field: 'events.0.timestamp' });
+    expect(error.error).toContain('REPRISE_MAX_CLOCK_AHEAD_MINUTES');
+  });
+
+  it('accepts events at the window edges', async () => {
+    const oldest = t0 - 30 * 24 * 60 * 60 * 1000;
+    const newest = t0 + 24 * 60 * 60 * 1000;
+    const response = await postRecord(server(), {
+      replayId: randomUUID(),
+      seq: 0,
+      events: [mutationEvent(oldest), mutationEvent(newest)],
+    });
+    expect(response.status).toBe(200);
+  });
+
   it('accepts a body above 1 MiB', async () => {
     const padding = 'x'.repeat(1.2 * mebibyte);
     const events = [{ ...mutationEvent(t0), padding }];

@@ -8,7 +8,7 @@ import {
 import type { ServerContext } from '../context.js';
 import { badRequest } from '../errors.js';
 import { authenticateRecordRequest } from './auth.js';
-import { decodeRecordBody } from './record-body.js';
+import { decodeRecordBody, timestampWindowAt } from './record-body.js';
 import { storeChunkUpload } from './store-chunk.js';
 import { parseUserAgent } from './user-agent.js';
 
@@ -22,7 +22,10 @@ export function registerRecordRoute(app: FastifyInstance, context: ServerContext
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const rawQuery = request.query as Record<string, unknown>;
 
-    const body = await decodeRecordBody(raw, formatOf(rawQuery), context.settings);
+    const body = await decodeRecordBody(raw, formatOf(rawQuery), {
+      ...context.settings,
+      timestampWindow: timestampWindowAt(context.now(), context.settings),
+    });
     const query = parseQuery({ ...body.bodyParameters, ...rawQuery });
     const stored = await storeChunkUpload(context, project, {
       replayId: query.replay_id as string,

@@ -56,6 +56,30 @@ async function countEvents(server: TestServer, name: string): Promise<number> {
 describe('/track/', () => {
   const server = useTestServer({ settings: { maxEventsPerRequest }, now: () => now });
 
+  it('stores the valid events of a mixed batch', async () => {
+    const good = [trackedEvent(), trackedEvent()];
+    const bad = { event: '', properties: { token: 'rpt_test_token' } };
+    const response = await postForm(
+      server(),
+      '/track/?verbose=1',
+      form(base64([good[0], bad, good[1]])),
+    );
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { status: number; error: string };
+    expect(body.status).toBe(0);
+    expect(body.error).toContain('1 of 3 events were not stored (the other 2 were)');
+    expect(body.error).toContain('event 1: event');
+    const ids = good.map((event) => event.properties.$insert_id);
+    expect((await storedEvents(server(), ids)).length).toBe(2);
+  });
+
+  it('rejects a batch of unknown tokens with 401', async () => {
+    const event = trackedEvent({ token: 'rpt_unknown' });
+    const response = await postForm(server(), '/track/?verbose=1', form(base64([event])));
+    expect(response.status).toBe(401);
+    expect((await storedEvents(server(), [event.properties.$insert_id])).length).toBe(0);
+  });
+
   it('stores base64 data from a form', async () => {
     const event = trackedEvent({ plan: 'pro' });
     const response = await postForm(server(), '/track/', form(base64(event)));

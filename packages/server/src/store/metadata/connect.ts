@@ -65,6 +65,10 @@ function openPostgres(url: string): MetadataConnection {
       },
     },
   });
+  // An idle connection that the server closes (a restart, a dropped database) emits an error
+  // on the pool; pg then discards that connection, and the next query opens a new one or
+  // fails with the cause. Without a listener the error would end the process.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
