@@ -25,7 +25,8 @@ async function typeSlowly(page: Page, selector: string, text: string): Promise<v
 /** A visitor who browses, adds a coffee to the cart and creates an account. */
 const signedUp: Journey = {
   name: '01-signed-up',
-  userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+  userAgent:
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
   async run(page, origin) {
     await page.goto(`${origin}/demo/index.html`);
     await page.waitForTimeout(1200);
@@ -51,7 +52,8 @@ const signedUp: Journey = {
 /** A visitor who reaches the sign-up form, fails to fill it in and leaves. */
 const droppedOff: Journey = {
   name: '02-dropped-off',
-  userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+  userAgent:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
   async run(page, origin) {
     await page.goto(`${origin}/demo/index.html`);
     await page.waitForTimeout(1500);
@@ -74,7 +76,8 @@ const droppedOff: Journey = {
 /** A visitor who sorts the catalogue, scrolls and reads two product pages. */
 const browsed: Journey = {
   name: '03-browsed',
-  userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36 Edg/156.0.0.0',
+  userAgent:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36 Edg/156.0.0.0',
   async run(page, origin) {
     await page.goto(`${origin}/demo/index.html`);
     await page.waitForTimeout(1000);
