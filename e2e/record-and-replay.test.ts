@@ -31,6 +31,9 @@ let liveImageBox: { width: number; height: number };
 /** Visits the shop through the recording proxy: catalogue, a product, the sign-up form. */
 async function visitShop(page: Page): Promise<void> {
   await page.goto(`${proxy.origin}/demo/index.html`);
+  // The catalogue stays untouched for its first 1.5 s, so the player tests can look at it.
+  await page.locator('.card').first().waitFor();
+  await page.waitForTimeout(1500);
   await page.locator('#filter').pressSequentially(filterCanary, { delay: 5 });
   await page.locator('#filter').fill('');
   liveImageBox = await page
@@ -139,11 +142,12 @@ describe('watching the replay', () => {
   });
 
   it('rebuilds the shop with text masked', async () => {
-    const frame = await openReplay(page, `${server.url}/replays/${replay.id}?t=0`);
-    await pausePlayer(page);
-
+    // The shop renders its products a moment after the first snapshot, and the visit leaves
+    // them untouched until 1.5 s; the player opens at 0.5 s and pauses once they show.
+    const frame = await openReplay(page, `${server.url}/replays/${replay.id}?t=500`);
     const cards = frame.locator('.card');
     await cards.first().waitFor();
+    await pausePlayer(page);
     expect(await cards.count()).toBe(4);
     const heading = await frame.locator('h1').first().textContent();
     expect(heading).toMatch(/^[*\s]+$/);
@@ -154,11 +158,10 @@ describe('watching the replay', () => {
   });
 
   it('shows images as empty boxes', async () => {
-    const frame = await openReplay(page, `${server.url}/replays/${replay.id}?t=0`);
-    await pausePlayer(page);
-
+    const frame = await openReplay(page, `${server.url}/replays/${replay.id}?t=500`);
     const image = frame.locator('.card img').first();
     await image.waitFor();
+    await pausePlayer(page);
     expect(await image.getAttribute('src')).toBeNull();
     const box = await image.evaluate((element) => {
       const rect = element.getBoundingClientRect();

@@ -4,6 +4,7 @@
  */
 import type { ResolvedConfig } from './config.js';
 import type { Logger } from './core/logger.js';
+import type { RrwebEvent } from './recorder/event-types.js';
 import type { ReplayState } from './replay/session.js';
 import type { KeepaliveBudget } from './transport/keepalive.js';
 import type { Outbox } from './transport/outbox.js';
@@ -13,8 +14,17 @@ import type { RecordIdentity } from './transport/requests.js';
 export interface RecorderHost {
   config: ResolvedConfig;
   log: Logger;
-  /** The replay being recorded; the recorder advances `seq` and `startMs` in it. */
+  /**
+   * The replay being recorded; the recorder advances `seq` and `startMs` in it. The core may
+   * replace it while `uploadsHeld()` is true, and the recorder then sends everything it has
+   * queued under the new replay.
+   */
   replay: ReplayState;
+  /**
+   * Whether uploads must wait: true while the duplicated-tab check has not decided whether this
+   * page continues `replay`. `unload` still sends or stores what is queued.
+   */
+  uploadsHeld(): boolean;
   /** Persists `replay` for reloads of this tab, unless another replay replaced it since. */
   saveReplay(): void;
   /** The current identity; a stopped recording keeps sending under the last one it read. */
@@ -33,6 +43,18 @@ export interface RecordingControl {
   unload(): void;
   /** Uploads what is queued now instead of at the next interval. */
   flush(): void;
+  /**
+   * Queues batches that earlier pages stored for this replay ahead of this page's own, so that
+   * they go first, from `replay.seq` on. Valid only before the first upload of the recording.
+   */
+  prependStored(batches: StoredBatch[]): void;
+}
+
+/** A `/record/` batch that an earlier page stored, with the identity and URL it was recorded at. */
+export interface StoredBatch {
+  events: RrwebEvent[];
+  identity: RecordIdentity;
+  currentUrl: string;
 }
 
 /** Exports of the recorder bundle. */

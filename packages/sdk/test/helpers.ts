@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   launchChromium,
   startCaptureServer,
@@ -118,4 +118,38 @@ export async function waitFor<T>(
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Adds DOM nodes with text, so that the recorder has mutations to send. */
+export async function addNodes(page: Page, count: number, textLength = 20): Promise<void> {
+  await page.evaluate(
+    ([count, textLength]) => {
+      const list = document.createElement('ul');
+      for (let i = 0; i < count; i++) {
+        const item = document.createElement('li');
+        item.textContent = `item ${i} `.padEnd(textLength, 'x');
+        list.append(item);
+      }
+      document.body.append(list);
+    },
+    [count, textLength] as const,
+  );
+}
+
+/** A request that the SDK stored in localStorage for the next page load. */
+export interface StoredRequest {
+  path: string;
+  query: string;
+  body: string;
+}
+
+/** Returns the SDK's outbox in the page's localStorage, without changing it. */
+export async function storedRequests(page: Page): Promise<StoredRequest[]> {
+  const text = await page.evaluate((key) => localStorage.getItem(key), `reprise_outbox_${token}`);
+  return JSON.parse(text ?? '[]') as StoredRequest[];
+}
+
+/** Returns the `seq` in the query of a stored `/record/` request. */
+export function storedSeq(request: StoredRequest): number {
+  return Number(new URLSearchParams(request.query).get('seq'));
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
@@ -5,11 +6,99 @@ import {
   sdkPage,
   sleep,
   startTestBed,
+  token,
   waitFor,
   type SdkTestBed,
 } from './helpers.js';
 
 const recordAll = { record_sessions_percent: 100, record_flush_interval_ms: 300 };
+const metaType = 4;
+const fullSnapshotType = 2;
+const replayKey = `reprise_replay_${token}`;
+
+/** BroadcastChannel on which a copy page reports that its recording has started. */
+const signalChannel = 'reprise-test-signal';
+
+/**
+ * Returns a page without the SDK that replies to the duplicated-tab check as an earlier tab that
+ * owns the replay would. It replies only once the copy reports that it records, so the reply
+ * arrives after the copy took its full snapshot. `window.repliedAt` contains the Unix ms of
+ * each reply.
+ */
+function lateOwnerPage(): string {
+  return `<!doctype html><p>owner</p><script>
+  window.repliedAt = [];
+  let requestedReplayId = null;
+  let recording = false;
+  const channel = new BroadcastChannel('${replayKey}');
+  const reply = () => {
+    if (requestedReplayId === null || !recording) return;
+    channel.postMessage({ type: 'claimed', replayId: requestedReplayId, since: performance.timeOrigin });
+    window.repliedAt.push(Date.now());
+    requestedReplayId = null;
+  };
+  channel.onmessage = ({ data }) => {
+    if (data?.type !== 'ask') return;
+    requestedReplayId = data.replayId;
+    reply();
+  };
+  new BroadcastChannel('${signalChannel}').onmessage = () => {
+    recording = true;
+    reply();
+  };
+</script>`;
+}
+
+/**
+ * Returns a script that posts on the signal channel when the SDK logs that it records. It wraps
+ * `console.log` before the SDK loads, because the SDK keeps the `console.log` it finds then.
+ * The page also preloads the recorder, so that it records well within the 250 ms the
+ * duplicated-tab check waits, even on a busy machine.
+ */
+function recordingSignal(): string {
+  return `<link rel="modulepreload" href="/sdk/recorder.mjs">
+<script>
+  const log = console.log;
+  const signal = new BroadcastChannel('${signalChannel}');
+  console.log = (...args) => {
+    if (args[0] === '[reprise]' && args[1] === 'recording replay') signal.postMessage('recording');
+    log.apply(console, args);
+  };
+</script>`;
+}
+
+/** Returns a replay state as another tab would leave it in a duplicated tab's sessionStorage. */
+function copiedReplay(origin: string) {
+  const now = Date.now();
+  return {
+    replayId: randomUUID(),
+    sampled: true,
+    forced: false,
+    seq: 3,
+    startMs: now - 5000,
+    lastActiveMs: now - 1000,
+    replayStartUrl: `${origin}/owner.html`,
+  };
+}
+
+/**
+ * Opens a late owner page and then `path` in a new tab of the same browser context, with the
+ * copied replay in the new tab's sessionStorage as duplicating the owner's tab would leave it.
+ */
+async function openDuplicate(bed: SdkTestBed, path: string, stored: object) {
+  const context = await bed.browser.newContext();
+  const owner = await context.newPage();
+  await owner.goto(`${bed.site.origin}/owner.html`);
+  const copy = await context.newPage();
+  await copy.addInitScript(
+    ([key, value]) => {
+      if (sessionStorage.getItem(key) === null) sessionStorage.setItem(key, value);
+    },
+    [replayKey, JSON.stringify(stored)] as const,
+  );
+  await copy.goto(`${bed.site.origin}${path}`);
+  return { context, owner, copy };
+}
 
 async function replayIdOf(page: Page): Promise<string | undefined> {
   await page.waitForFunction(() => (window as { reprise?: unknown }).reprise !== undefined);
@@ -96,10 +185,67 @@ describe('replay ids and seq', () => {
     expect(copiedState).toContain(originalId);
     expect(copyId).not.toBe(originalId);
     await waitFor(() => seqsOf(bed, copyId).length >= 1, 'the copy seq 0');
-    expect(seqsOf(bed, copyId)[0]).toBe(0);
+    const copyFirst = recordUploads(bed.capture).find((upload) => upload.replayId === copyId)!;
+    expect(copyFirst.seq).toBe(0);
+    expect(copyFirst.events[0]?.type).toBe(metaType);
+    expect(copyFirst.events[1]?.type).toBe(fullSnapshotType);
     expect(await replayIdOf(page)).toBe(originalId);
     await copy.close();
     await page.close();
+  });
+
+  it('late claim moves recorded events', async () => {
+    bed.site.setPage('/owner.html', lateOwnerPage());
+    const config = { ...recordAll, debug: true };
+    bed.site.setPage('/copy.html', sdkPage(bed, config, `<p>copy</p>${recordingSignal()}`));
+    const stored = copiedReplay(bed.site.origin);
+    const { context, owner, copy } = await openDuplicate(bed, '/copy.html', stored);
+    await waitFor(() => recordUploads(bed.capture).length >= 1, 'the first upload of the copy');
+    const copyId = await replayIdOf(copy);
+    const repliedAt = await owner.evaluate(() => (window as { repliedAt?: number[] }).repliedAt);
+    const copiedState = await copy.evaluate((key) => sessionStorage.getItem(key), replayKey);
+    await sleep(500);
+    await context.close();
+
+    const uploads = recordUploads(bed.capture);
+    const first = uploads[0]!;
+    const snapshot = first.events[1];
+    expect(repliedAt).toHaveLength(1);
+    expect(copyId).toBeDefined();
+    expect(copyId).not.toBe(stored.replayId);
+    expect(copiedState).toContain(copyId);
+    expect(uploads.filter((upload) => upload.replayId === stored.replayId)).toEqual([]);
+    expect(first.replayId).toBe(copyId);
+    expect(first.seq).toBe(0);
+    expect(first.events[0]?.type).toBe(metaType);
+    expect(snapshot?.type).toBe(fullSnapshotType);
+    // Taken before the reply: the recording started at once and its events moved over.
+    expect(snapshot!.timestamp).toBeLessThan(repliedAt![0]!);
+  });
+
+  it('late claim discards unsampled copy', async () => {
+    bed.site.setPage('/owner.html', lateOwnerPage());
+    const config = { record_sessions_percent: 0, record_flush_interval_ms: 300, debug: true };
+    const body = `<p>copy</p>${recordingSignal()}`;
+    bed.site.setPage('/unsampled-copy.html', sdkPage(bed, config, body));
+    const stored = copiedReplay(bed.site.origin);
+    const { context, owner, copy } = await openDuplicate(bed, '/unsampled-copy.html', stored);
+    // The owner replies only once the copy records, so the copy had events to discard.
+    await waitFor(
+      () => owner.evaluate(() => (window as { repliedAt?: number[] }).repliedAt?.length),
+      'the owner reply',
+    );
+    await copy.mouse.move(20, 20);
+    await sleep(1000);
+    const properties = await replayIdOf(copy);
+    const copiedState = await copy.evaluate((key) => sessionStorage.getItem(key), replayKey);
+    await context.close();
+
+    const parsed = JSON.parse(copiedState ?? '{}') as { replayId?: string; sampled?: boolean };
+    expect(properties).toBeUndefined();
+    expect(recordUploads(bed.capture)).toEqual([]);
+    expect(parsed.replayId).not.toBe(stored.replayId);
+    expect(parsed.sampled).toBe(false);
   });
 
   it('stop then start gives a new replay', async () => {

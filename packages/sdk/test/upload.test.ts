@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import {
+  addNodes,
   recordUploads,
   sdkPage,
   sleep,
@@ -16,22 +16,6 @@ const recordAll = { record_sessions_percent: 100, record_flush_interval_ms: 300 
 function replyJson(response: ServerResponse, status: number, headers: Record<string, string> = {}) {
   response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   response.end(JSON.stringify({ status: 0, error: `test reply ${status}`, code: 'test' }));
-}
-
-/** Adds DOM nodes with text, so that the recorder has mutations to send. */
-async function addNodes(page: Page, count: number, textLength = 20): Promise<void> {
-  await page.evaluate(
-    ([count, textLength]) => {
-      const list = document.createElement('ul');
-      for (let i = 0; i < count; i++) {
-        const item = document.createElement('li');
-        item.textContent = `item ${i} `.padEnd(textLength, 'x');
-        list.append(item);
-      }
-      document.body.append(list);
-    },
-    [count, textLength] as const,
-  );
 }
 
 describe('record upload', () => {

@@ -33,6 +33,7 @@ export class Core {
   private readonly replay: ReplayController;
   /** Outbox items this page took over and has not sent yet. */
   private draining: OutboxItem[] = [];
+  private isDraining = false;
 
   constructor(
     token: string,
@@ -55,24 +56,33 @@ export class Core {
       identity: () => this.recordIdentity(),
       keepalive: this.keepalive,
       outbox: this.outbox,
+      sendStored: (items) => this.sendStored(items),
     });
   }
 
-  /** Sends what earlier pages left in the outbox, listens for page hiding, starts replay. */
+  /** Starts replay, sends what earlier pages left in the outbox, listens for page hiding. */
   start(): void {
-    // Requests stored before an opt-out are dropped, not sent.
-    if (this.hasOptedOut()) this.outbox.takeAll();
-    else
-      this.drainOutbox().catch((error) => this.log.error('sending stored requests failed', error));
     addEventListener('pagehide', () => this.unload());
     addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') this.replay.flush();
     });
-    if (!this.hasOptedOut()) this.resumeReplay();
+    // Requests stored before an opt-out are dropped, not sent.
+    if (this.hasOptedOut()) this.outbox.takeAll();
+    else this.resumeReplay(() => this.outbox.takeAll());
   }
 
-  private resumeReplay(): void {
-    this.replay.resume().catch((error) => this.log.error('replay failed to start', error));
+  /**
+   * Continues or starts the replay, which takes the stored batches of the replay it continues,
+   * and sends the other stored requests.
+   */
+  private resumeReplay(takeStored?: () => OutboxItem[]): void {
+    let rest: OutboxItem[] = [];
+    try {
+      rest = this.replay.resume(takeStored);
+    } catch (error) {
+      this.log.error('replay failed to start', error);
+    }
+    this.sendStored(rest);
   }
 
   hasOptedOut(): boolean {
@@ -209,13 +219,24 @@ export class Core {
     this.draining = [];
   }
 
+  /** Queues stored requests and sends them one at a time, in order, as they were stored. */
+  private sendStored(items: OutboxItem[]): void {
+    this.draining.push(...items);
+    if (this.isDraining || this.draining.length === 0) return;
+    this.drainOutbox().catch((error) => this.log.error('sending stored requests failed', error));
+  }
+
   private async drainOutbox(): Promise<void> {
-    this.draining = this.outbox.takeAll();
-    while (this.draining.length > 0) {
-      const item = this.draining[0]!;
-      const outcome = await sendOutboxItem(this.config, item);
-      if (outcome.kind !== 'accepted') this.log.error('stored request dropped', outcome);
-      if (this.draining[0] === item) this.draining.shift();
+    this.isDraining = true;
+    try {
+      while (this.draining.length > 0) {
+        const item = this.draining[0]!;
+        const outcome = await sendOutboxItem(this.config, item);
+        if (outcome.kind !== 'accepted') this.log.error('stored request dropped', outcome);
+        if (this.draining[0] === item) this.draining.shift();
+      }
+    } finally {
+      this.isDraining = false;
     }
   }
 }

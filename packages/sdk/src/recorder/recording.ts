@@ -63,11 +63,15 @@ export function startRecording(host: RecorderHost): RecordingControl {
 
   return {
     stop(discard = false) {
+      // The core may stop a recording twice (the user's stop, then a discard), and rrweb's stop
+      // function is not meant to run twice.
       stopRrweb?.();
+      stopRrweb = undefined;
       stopClicks();
       uploader.stop(discard);
     },
     unload: () => uploader.unload(),
     flush: () => uploader.flush(),
+    prependStored: (batches) => uploader.prependStored(batches),
   };
 }

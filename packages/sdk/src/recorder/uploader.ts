@@ -1,7 +1,8 @@
-import type { RecorderHost } from '../recorder-api.js';
+import type { RecorderHost, StoredBatch } from '../recorder-api.js';
 import type { CompressedBody, Compressor } from '../transport/compression.js';
 import { sendWithRetry } from '../transport/http.js';
-import { keepaliveBudgetBytes } from '../transport/keepalive.js';
+import { bodyBytes, keepaliveBudgetBytes } from '../transport/keepalive.js';
+import type { OutboxItem } from '../transport/outbox.js';
 import {
   buildRecordQuery,
   postRecord,
@@ -15,6 +16,7 @@ import {
   packByBytes,
   splitInHalves,
   timeRange,
+  type PackedBatch,
 } from './batches.js';
 import { EventType, type RrwebEvent } from './event-types.js';
 
@@ -22,7 +24,16 @@ interface PendingBatch {
   events: RrwebEvent[];
   /** Compressed once, then reused by every retry. */
   body?: CompressedBody;
+  /** Identity of a batch that an earlier page stored; other batches use the current one. */
+  identity?: RecordIdentity;
+  /** `$current_url` of a batch that an earlier page stored; other batches use `location`. */
+  currentUrl?: string;
+  /** Set while a `keepalive` request of this batch is under way; it outlives the page. */
+  keepaliveInFlight?: boolean;
 }
+
+/** Drop outcome of a try that `unload` made pointless, because it took the batch over. */
+const takenByUnload: SendOutcome = { kind: 'drop', status: 0 };
 
 /**
  * Queues the rrweb events of one replay and uploads them to `/record/` in order, one request
@@ -67,6 +78,14 @@ export class Uploader {
     this.pumpSafely();
   }
 
+  prependStored(batches: StoredBatch[]): void {
+    this.pending.unshift(...batches.map((batch) => ({ ...batch })));
+    // Stored batches passed `record_min_ms` on their page, so this replay is long enough.
+    for (const batch of batches) {
+      this.lastEventMs = Math.max(this.lastEventMs, timeRange(batch.events).endMs);
+    }
+  }
+
   private pumpSafely(): void {
     this.pump().catch((error) => this.host.log.error('/record/ upload failed', error));
   }
@@ -90,32 +109,47 @@ export class Uploader {
   }
 
   /**
-   * Sends every queued event now because the page is going away: batches go with `keepalive`
-   * while the keepalive budget lasts, and the rest goes to the outbox for the next page load.
+   * Sends every queued event now because the page is going away. Batches go with `keepalive`
+   * while the keepalive budget lasts. From the first batch that does not fit on, the rest goes
+   * to the outbox for the next page load, so that the stored batches are one run of seqs.
    * Each batch gets its `seq` here, since no response will arrive to advance it.
    */
   unload(): void {
-    const batches = [...this.pending.map((batch) => batch.events), this.queue];
+    const inFlight = this.sending ? this.pending[0] : undefined;
+    const batches = [...this.pending, { events: this.queue }];
     this.pending = [];
     this.queue = [];
     if (this.isTooShort()) return;
-    const { config, keepalive, outbox, replay } = this.host;
-    // NOTE: a batch in flight is sent again under the same seq. When it is over the keepalive
-    // budget it is cut in parts, and if the first request then lands last, its events are
-    // stored twice (under seq and seq + 1).
-    for (const events of batches) {
-      for (const packed of packByBytes(events, keepaliveBudgetBytes)) {
-        const query = buildRecordQuery(this.meta(packed.events, replay.seq++), 'body');
-        if (keepalive.take(packed.bytes)) {
-          void postRecord(config, query, packed.json, true).finally(() =>
-            keepalive.release(packed.bytes),
-          );
-        } else {
-          outbox.add([{ path: '/record/', query, body: packed.json }]);
-        }
+    const stored: OutboxItem[] = [];
+    for (const batch of batches) {
+      if (batch === inFlight && batch.keepaliveInFlight) {
+        // That request survives the page and carries this seq, so it is not sent twice.
+        // NOTE: if it then fails (5xx, 413, network), no page retries it and the batch is lost.
+        this.host.replay.seq++;
+        continue;
       }
+      // A batch that was already tried keeps one seq for all its events: if the earlier try
+      // reaches the server too, the two copies are identical and the server keeps one.
+      const parts =
+        batch === inFlight
+          ? packByBytes(batch.events, Infinity, Infinity)
+          : packByBytes(batch.events, keepaliveBudgetBytes);
+      for (const part of parts) this.sendOnUnload(batch, part, stored);
     }
+    this.host.outbox.add(stored);
     this.host.saveReplay();
+  }
+
+  private sendOnUnload(batch: PendingBatch, part: PackedBatch, stored: OutboxItem[]): void {
+    const { config, keepalive, replay } = this.host;
+    if (replay.seq === 0) replay.startMs = timeRange(part.events).startMs;
+    const meta = this.meta({ ...batch, events: part.events }, replay.seq++);
+    const query = buildRecordQuery(meta, 'body');
+    if (stored.length === 0 && keepalive.take(part.bytes)) {
+      void postRecord(config, query, part.json, true).finally(() => keepalive.release(part.bytes));
+    } else {
+      stored.push({ path: '/record/', query, body: part.json });
+    }
   }
 
   private flushSoon(): void {
@@ -134,7 +168,7 @@ export class Uploader {
 
   private async pump(): Promise<void> {
     const batch = this.pending[0];
-    if (this.sending || !batch || this.isTooShort()) return;
+    if (this.sending || !batch || this.isTooShort() || this.host.uploadsHeld()) return;
     this.sending = true;
     let outcome: SendOutcome;
     try {
@@ -158,7 +192,12 @@ export class Uploader {
       this.host.replay.seq++;
       this.host.saveReplay();
     } else if (outcome.kind === 'split' && batch.events.length > 1) {
-      const halves = splitInHalves(batch.events).map((events) => ({ events }));
+      const { identity, currentUrl } = batch;
+      const halves = splitInHalves(batch.events).map((events) => ({
+        events,
+        identity,
+        currentUrl,
+      }));
       this.pending.unshift(...halves);
     } else {
       this.host.log.error(`/record/ dropped a batch of ${batch.events.length} events`, outcome);
@@ -166,26 +205,36 @@ export class Uploader {
   }
 
   private async sendOnce(batch: PendingBatch): Promise<SendOutcome> {
-    const { replay, config } = this.host;
+    const { replay, config, keepalive } = this.host;
     if (this.discarded) return { kind: 'drop', status: 0 };
+    if (this.pending[0] !== batch) return takenByUnload;
     if (replay.seq === 0) replay.startMs = timeRange(batch.events).startMs;
     batch.body ??= await this.compressor.compress(JSON.stringify(batch.events));
-    const query = buildRecordQuery(this.meta(batch.events, replay.seq), batch.body.format);
-    return postRecord(config, query, batch.body.body, false);
+    if (this.pending[0] !== batch) return takenByUnload;
+    const query = buildRecordQuery(this.meta(batch, replay.seq), batch.body.format);
+    const bytes = bodyBytes(batch.body.body);
+    // A keepalive request outlives the page, so `unload` need not send this batch again.
+    batch.keepaliveInFlight = keepalive.take(bytes);
+    try {
+      return await postRecord(config, query, batch.body.body, batch.keepaliveInFlight);
+    } finally {
+      if (batch.keepaliveInFlight) keepalive.release(bytes);
+      batch.keepaliveInFlight = false;
+    }
   }
 
-  private meta(events: RrwebEvent[], seq: number): RecordBatchMeta {
+  private meta(batch: PendingBatch, seq: number): RecordBatchMeta {
     const { replay } = this.host;
-    const { startMs, endMs } = timeRange(events);
+    const { startMs, endMs } = timeRange(batch.events);
     return {
       replayId: replay.replayId,
       seq,
-      identity: this.stoppedIdentity ?? this.host.identity(),
+      identity: batch.identity ?? this.stoppedIdentity ?? this.host.identity(),
       batchStartMs: startMs,
       replayStartMs: replay.startMs,
       replayLengthMs: endMs - replay.startMs,
       replayStartUrl: replay.replayStartUrl,
-      currentUrl: location.href,
+      currentUrl: batch.currentUrl ?? location.href,
     };
   }
 }

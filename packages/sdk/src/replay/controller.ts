@@ -1,9 +1,15 @@
 import type { ResolvedConfig } from '../config.js';
 import type { Logger } from '../core/logger.js';
-import type { RecorderHost, RecorderLoader, RecordingControl } from '../recorder-api.js';
+import type {
+  RecorderHost,
+  RecorderLoader,
+  RecorderModule,
+  RecordingControl,
+} from '../recorder-api.js';
 import type { KeepaliveBudget } from '../transport/keepalive.js';
-import type { Outbox } from '../transport/outbox.js';
+import type { Outbox, OutboxItem } from '../transport/outbox.js';
 import type { RecordIdentity } from '../transport/requests.js';
+import { takeReplayTail, type ReplayTail } from './leftovers.js';
 import { isSampledIn } from './sampling.js';
 import { isReplayExpired, newReplayState, type ReplayState, type ReplayStore } from './session.js';
 import type { TabGuard } from './tab-guard.js';
@@ -17,6 +23,21 @@ export interface ReplayControllerDeps {
   identity(): RecordIdentity;
   keepalive: KeepaliveBudget;
   outbox: Outbox;
+  /** Sends stored outbox items as they are, each under its own replay id and seq. */
+  sendStored(items: OutboxItem[]): void;
+}
+
+/** The duplicated-tab check of the stored replay that this page continues, while it runs. */
+interface PendingClaim {
+  replay: ReplayState;
+  /**
+   * Host and recording started for `replay` during the check. They upload nothing until the
+   * check ends.
+   */
+  host: RecorderHost | null;
+  recording: RecordingControl | null;
+  /** Set by `stop()` during the check, so that a new replay started after it is not recorded. */
+  stopped: boolean;
 }
 
 /** Events that count as user input when the SDK waits for a person to come back after idling. */
@@ -28,11 +49,15 @@ const activitySaveIntervalMs = 5000;
 /**
  * Owns the tab's replay: restores it after a reload, draws sampling for a new one, loads the
  * recorder when the replay is sampled in, and starts a new replay after the idle timeout or
- * the maximum length.
+ * the maximum length. A restored replay is recorded at once, while the duplicated-tab check
+ * runs. Its uploads wait for the result, because the result may move the page to a new replay.
  */
 export class ReplayController {
   private state: ReplayState | null = null;
   private recording: RecordingControl | null = null;
+  private claim: PendingClaim | null = null;
+  /** Stored batches of the restored replay, handed to its recording once the page keeps it. */
+  private leftovers: ReplayTail | null = null;
   /** Increases on every start and stop, so that a slow recorder load cannot start a stale replay. */
   private generation = 0;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
@@ -45,27 +70,28 @@ export class ReplayController {
   constructor(private readonly deps: ReplayControllerDeps) {}
 
   /**
-   * Continues the tab's stored replay, or starts a new one as sampling decides. Does nothing
-   * once this page has a replay, recorded or not.
+   * Continues the tab's stored replay, or starts a new one as sampling decides. `takeStored`
+   * returns the outbox items of earlier pages, and this method returns those that the caller
+   * must send itself. Does nothing once this page has a replay, recorded or not.
    */
-  async resume(): Promise<void> {
-    if (this.state) return;
+  resume(takeStored: () => OutboxItem[] = () => []): OutboxItem[] {
+    if (this.state) return takeStored();
     const { config, store, guard } = this.deps;
-    const generation = ++this.generation;
-    const now = Date.now();
-    let stored = store.load();
-    if (stored && isReplayExpired(stored, now, config)) stored = null;
-    if (stored) {
-      this.state = stored;
-      guard?.own(stored.replayId);
-      if (guard && (await guard.isOwnedElsewhere(stored.replayId))) {
-        this.deps.log.debug('another tab records replay', stored.replayId, '; starting a new one');
-        stored = null;
-      }
+    let previous = store.load();
+    if (previous && isReplayExpired(previous, Date.now(), config)) previous = null;
+    if (!previous) {
+      this.adopt(newReplayState(isSampledIn(config.record_sessions_percent), false, Date.now()));
+      return takeStored();
     }
-    if (generation !== this.generation) return;
-    const sampled = isSampledIn(config.record_sessions_percent);
-    this.adopt(stored ?? newReplayState(sampled, false, Date.now()));
+    // The download starts before anything else, even before the outbox is parsed: a page left
+    // within a few hundred ms is recorded only if the recorder has arrived by then.
+    const recorder = previous.sampled ? this.deps.loadRecorder() : undefined;
+    const stored = takeStored();
+    let rest = stored;
+    if (previous.sampled) ({ tail: this.leftovers, rest } = takeReplayTail(stored, previous));
+    if (guard) this.checkClaim(guard, previous);
+    this.adopt(previous, recorder);
+    return rest;
   }
 
   /** Starts recording a new replay, whatever sampling decided. No-op while recording. */
@@ -81,6 +107,7 @@ export class ReplayController {
    */
   stop(discard = false): void {
     const state = this.state;
+    if (this.claim) this.claim.stopped = true;
     this.stopCurrent(discard);
     if (!state) return;
     state.sampled = false;
@@ -106,7 +133,20 @@ export class ReplayController {
 
   /** Sends or stores what is queued; called on `pagehide`. */
   unload(): void {
+    const claim = this.claim;
+    if (claim) {
+      // NOTE: the duplicated-tab check has not resolved, so this page keeps the stored replay.
+      // A reload gets no reply anyway. A duplicated tab left this fast is rare, but it writes
+      // its events under the original tab's replay id and seqs, where one copy replaces the other.
+      this.claim = null;
+      this.handOverLeftovers();
+      if (claim.recording !== this.recording) claim.recording?.unload();
+    }
     this.recording?.unload();
+    // Without a recording (the recorder is still loading), the stored batches go back as they
+    // were, for the next page load.
+    if (this.leftovers) this.deps.outbox.add(this.leftovers.items);
+    this.leftovers = null;
     if (this.state) this.deps.store.save(this.state);
   }
 
@@ -115,40 +155,120 @@ export class ReplayController {
     this.recording?.flush();
   }
 
-  private adopt(state: ReplayState): void {
+  private adopt(state: ReplayState, recorder?: Promise<RecorderModule>): void {
     this.state = state;
     this.deps.guard?.own(state.replayId);
     this.deps.store.save(state);
-    if (state.sampled) void this.startRecording(state);
+    if (state.sampled) void this.startRecording(state, recorder);
   }
 
-  private async startRecording(state: ReplayState): Promise<void> {
+  private async startRecording(
+    state: ReplayState,
+    recorder: Promise<RecorderModule> = this.deps.loadRecorder(),
+  ): Promise<void> {
     const generation = ++this.generation;
     try {
-      const recorder = await this.deps.loadRecorder();
+      const module = await recorder;
       if (generation !== this.generation || this.state !== state) return;
-      this.recording = recorder.startRecording(this.createHost(state));
+      const host = this.createHost(state);
+      this.recording = module.startRecording(host);
+      if (this.claim?.replay === state) {
+        this.claim.host = host;
+        this.claim.recording = this.recording;
+      }
+      this.handOverLeftovers();
       this.armTimers(state);
       this.deps.log.debug('recording replay', state.replayId, 'from seq', state.seq);
     } catch (error) {
       this.deps.log.error('recorder failed to load or start', error);
+      this.releaseLeftovers(false);
     }
+  }
+
+  /** Asks other tabs whether one of them owns `replay`, and applies the result when it arrives. */
+  private checkClaim(guard: TabGuard, replay: ReplayState): void {
+    const claim: PendingClaim = { replay, host: null, recording: null, stopped: false };
+    this.claim = claim;
+    void guard.isOwnedElsewhere(replay.replayId).then((ownedElsewhere) => {
+      // A `pagehide` before the result has settled the claim already.
+      if (this.claim !== claim) return;
+      this.claim = null;
+      if (ownedElsewhere) {
+        this.moveToNewReplay(claim);
+        return;
+      }
+      this.handOverLeftovers();
+      claim.recording?.flush();
+    });
+  }
+
+  /**
+   * Moves this page to a new replay because another live tab owns the stored one. The events
+   * recorded during the check go to the new replay, from seq 0, or are discarded when its own
+   * sampling draw leaves it out.
+   */
+  private moveToNewReplay(claim: PendingClaim): void {
+    this.deps.log.debug(
+      'another tab records replay',
+      claim.replay.replayId,
+      '; starting a new one',
+    );
+    // The stored batches belong to the other tab's replay and keep their seqs.
+    this.releaseLeftovers(false);
+    const sampled = !claim.stopped && isSampledIn(this.deps.config.record_sessions_percent);
+    const next = newReplayState(sampled, false, Date.now());
+    const { host, recording } = claim;
+    const isCurrent = this.state === claim.replay;
+    if (host && recording && sampled && isCurrent && recording === this.recording) {
+      // The running recording keeps going; its queued events now upload under `next`.
+      host.replay = next;
+      this.state = next;
+      this.deps.guard?.own(next.replayId);
+      this.deps.store.save(next);
+      this.clearTimers();
+      this.armTimers(next);
+      recording.flush();
+      return;
+    }
+    // A recording stopped during the check cannot keep the other tab's replay id.
+    if (recording !== this.recording) recording?.stop(true);
+    if (!isCurrent) return;
+    this.stopCurrent(true);
+    this.adopt(next);
+  }
+
+  /** Gives the stored batches to the recording once this page keeps their replay. */
+  private handOverLeftovers(): void {
+    const tail = this.leftovers;
+    if (!tail || this.claim || !this.recording || this.state !== tail.replay) return;
+    this.leftovers = null;
+    tail.replay.seq = tail.firstSeq;
+    this.recording.prependStored(tail.batches);
+  }
+
+  /** Sends the stored batches with their own seqs, or drops them after an opt-out. */
+  private releaseLeftovers(discard: boolean): void {
+    const tail = this.leftovers;
+    this.leftovers = null;
+    if (tail && !discard) this.deps.sendStored(tail.items);
   }
 
   private createHost(state: ReplayState): RecorderHost {
     const { config, log, keepalive, outbox } = this.deps;
-    return {
+    const host: RecorderHost = {
       config,
       log,
       replay: state,
       keepalive,
       outbox,
       identity: () => this.deps.identity(),
+      uploadsHeld: () => this.claim?.replay === host.replay,
       saveReplay: () => {
-        if (this.state === state) this.deps.store.save(state);
+        if (this.state === host.replay) this.deps.store.save(host.replay);
       },
-      markActive: (timestampMs) => this.markActive(state, timestampMs),
+      markActive: (timestampMs) => this.markActive(host.replay, timestampMs),
     };
+    return host;
   }
 
   private markActive(state: ReplayState, timestampMs: number): void {
@@ -196,13 +316,18 @@ export class ReplayController {
     this.adopt(newReplayState(previous.sampled, previous.forced, Date.now()));
   }
 
+  private clearTimers(): void {
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    if (this.maxTimer !== null) clearTimeout(this.maxTimer);
+    this.idleTimer = this.maxTimer = null;
+  }
+
   private stopCurrent(discard = false): void {
     this.generation++;
     this.idleEnded = false;
     this.stopWaitingForActivity?.();
-    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
-    if (this.maxTimer !== null) clearTimeout(this.maxTimer);
-    this.idleTimer = this.maxTimer = null;
+    this.clearTimers();
+    this.releaseLeftovers(discard);
     const recording = this.recording;
     this.recording = null;
     try {

@@ -10,11 +10,12 @@ interface ClaimMessage {
 
 /**
  * Detects a duplicated tab. Duplicating a tab (or `window.open` of the same origin) copies
- * sessionStorage, so the copy finds the replay of the original. Before continuing a stored
+ * sessionStorage, so the copy finds the replay of the original. When it continues a stored
  * replay, a page posts an `ask` message with the replay id on a BroadcastChannel of the
- * origin. A live page that loaded earlier and owns that replay replies `claimed`, and the
- * copy then starts a replay of its own. A reload posts the same message, but no page replies
- * because the page it replaces has already been unloaded.
+ * origin, and delays its uploads until a reply arrives or `claimTimeoutMs` passes. A live page
+ * that loaded earlier and owns that replay replies `claimed`, and the copy then moves to a
+ * replay of its own. A reload posts the same message, but no page replies because the page it
+ * replaces has already been unloaded.
  */
 export class TabGuard {
   private readonly channel: BroadcastChannel;

@@ -46,8 +46,11 @@ export class Outbox {
 }
 
 /**
- * Sends one stored request, with retries.
- * NOTE: a stored `/record/` batch rejected with 413 is dropped, not halved.
+ * Sends one stored request, with retries. The stored batches of the replay that a page
+ * continues do not come here: its recorder sends them, and halves them on 413.
+ * NOTE: a `/record/` batch sent here (another tab's replay, an expired one, or batches that are
+ * not one gap-free run) is dropped on 413. Each half would need a seq of its own, and the seqs
+ * after it may already be taken.
  */
 export function sendOutboxItem(config: ResolvedConfig, item: OutboxItem, keepalive = false) {
   return sendWithRetry(() =>
