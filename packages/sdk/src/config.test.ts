@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maxRecordMinMs, maxRecordMs, resolveConfig } from './config.js';
+import { defaultBlockClass, maxRecordMinMs, maxRecordMs, resolveConfig } from './config.js';
 
 describe('resolveConfig', () => {
   it('applies Mixpanel defaults', () => {
@@ -8,7 +8,9 @@ describe('resolveConfig', () => {
     expect(config.record_sessions_percent).toBe(0);
     expect(config.record_mask_text_selector).toBe('*');
     expect(config.record_block_selector).toBe('img, video, audio');
-    expect(config.record_block_class).toBe('mp-block');
+    expect(config.record_mask_all_text).toBe(true);
+    expect(config.record_mask_all_inputs).toBe(true);
+    expect(config.record_block_class).toBe(defaultBlockClass);
     expect(config.record_idle_timeout_ms).toBe(30 * 60 * 1000);
     expect(config.record_max_ms).toBe(maxRecordMs);
     expect(config.record_flush_interval_ms).toBe(5000);
@@ -33,5 +35,54 @@ describe('resolveConfig', () => {
     expect(resolveConfig('t', { record_mask_text_selector: '' }).record_mask_text_selector).toBe(
       '',
     );
+  });
+
+  // Each row: options passed, then the resolved mask-all flag and mask selector.
+  it.each([
+    [{}, true, '*'],
+    [{ record_mask_text_selector: '*' }, true, '*'],
+    [{ record_mask_text_selector: ' * ' }, true, '*'],
+    [{ record_mask_text_selector: '' }, false, ''],
+    [{ record_mask_text_selector: '.secret' }, false, '.secret'],
+    [{ record_mask_text_selector: ['.a', ' .b ', ''] }, false, '.a, .b'],
+    [{ record_mask_all_text: true }, true, '*'],
+    [{ record_mask_all_text: false }, false, ''],
+    [{ record_mask_all_text: true, record_mask_text_selector: '' }, true, ''],
+    [{ record_mask_all_text: false, record_mask_text_selector: '*' }, true, '*'],
+    [{ record_mask_all_text: 'no' }, true, '*'],
+    [{ record_mask_text_selector: 42 }, true, '*'],
+  ])('text masking %j', (options, maskAll, selector) => {
+    const config = resolveConfig('t', options as never);
+    expect(config.record_mask_all_text).toBe(maskAll);
+    expect(config.record_mask_text_selector).toBe(selector);
+  });
+
+  it.each([
+    [{}, true, '*'],
+    [{ record_mask_input_selector: '' }, true, ''],
+    [{ record_mask_input_selector: '.card' }, true, '.card'],
+    [{ record_mask_all_inputs: false }, false, ''],
+    [{ record_mask_all_inputs: false, record_mask_input_selector: '.card' }, false, '.card'],
+    [{ record_mask_all_inputs: false, record_mask_input_selector: '*' }, true, '*'],
+    [{ record_mask_all_inputs: 0 }, true, '*'],
+  ])('input masking %j', (options, maskAll, selector) => {
+    const config = resolveConfig('t', options as never);
+    expect(config.record_mask_all_inputs).toBe(maskAll);
+    expect(config.record_mask_input_selector).toBe(selector);
+  });
+
+  it('joins unmask selector lists', () => {
+    const config = resolveConfig('t', { record_unmask_text_selector: ['.a', '.b'] });
+    expect(config.record_unmask_text_selector).toBe('.a, .b');
+  });
+
+  it.each([
+    ['my-block', 'my-block'],
+    [/^x$/, /^x$/],
+    ['', defaultBlockClass],
+    [7, defaultBlockClass],
+  ])('block class %j', (value, expected) => {
+    const config = resolveConfig('t', { record_block_class: value as never });
+    expect(config.record_block_class).toEqual(expected);
   });
 });

@@ -31,42 +31,92 @@ export interface RepriseConfig {
    */
   record_sessions_percent: number;
   /**
-   * CSS selector of elements whose text is masked (each non-whitespace character becomes `*`).
-   * Default: `"*"`, all text. Elements inside `.mp-mask` are always masked.
+   * CSS selector (or list of selectors) of elements whose text is masked: each character of a
+   * text node or a text attribute (`placeholder`, `title`, `alt`, `aria-label` and the like)
+   * becomes `*`, and whitespace stays. Default: `"*"`, all text. A selector passed without
+   * `record_mask_all_text` turns masking of all text off, as in mixpanel-browser, so `""` records
+   * all text and `".secret"` masks only what it matches. `"*"` always means all text. See
+   * `record_unmask_text_selector` for which rule wins where both match.
    */
-  record_mask_text_selector: string;
+  record_mask_text_selector: string | string[];
   /**
-   * CSS selector of elements whose text is sent as is, even when `record_mask_text_selector`
-   * matches them or an ancestor. It never unmasks `.mp-mask` subtrees. Default: none.
+   * CSS selector (or list) of elements whose text is recorded as is. Where a mask and an unmask
+   * selector both apply, the element nearest to the text that matches one of them decides, and
+   * an element matching both masks. The mask classes (`mp-mask`, `fs-mask`, `amp-mask`,
+   * `rr-mask`, `ph-mask`) mask their whole subtree whatever this matches. Default: none.
    */
-  record_unmask_text_selector: string;
-  /** CSS selector of inputs whose values are masked. Default: `"*"`, every input. */
-  record_mask_input_selector: string;
+  record_unmask_text_selector: string | string[];
   /**
-   * CSS selector of inputs whose values are sent as is. Sensitive inputs (password, email, tel,
-   * hidden, an `autocomplete` other than `off`, card-like or password-like names) and inputs
-   * inside `.mp-mask` stay masked whatever this matches. Default: none.
+   * Masks all text except what `record_unmask_text_selector` matches; mixpanel-browser's newer
+   * name for `record_mask_text_selector: "*"`. `false` masks only what
+   * `record_mask_text_selector` and the mask classes match. Default: true, unless
+   * `record_mask_text_selector` is passed without this option.
    */
-  record_unmask_input_selector: string;
+  record_mask_all_text: boolean;
   /**
-   * CSS selector of elements replaced by an empty box of the same size. `.mp-block` elements
-   * are blocked as well. Default: `"img, video, audio"`; an empty string blocks only classes.
+   * CSS selector (or list) of fields whose values are masked: inputs, textareas, selects, and
+   * contenteditable elements. It masks more only where it beats a farther
+   * `record_unmask_input_selector` match, or when `record_mask_all_inputs` is false, because all
+   * values are masked by default. Unlike the text selector, passing it alone keeps all inputs
+   * masked, as mixpanel-browser does. Default: `"*"` while `record_mask_all_inputs` is on,
+   * otherwise none.
+   */
+  record_mask_input_selector: string | string[];
+  /**
+   * CSS selector (or list) of fields whose values are recorded as is, decided like the text
+   * selectors: nearest match wins, both masks. It never unmasks a sensitive field. Those are
+   * password, email, tel and hidden inputs (also once a script changed a password input's
+   * type), fields with an `autocomplete` other than `off`, and fields whose name or id looks
+   * like a password, card number, card security code, expiry date, social security number, PIN
+   * or one-time code. Nor does it unmask fields inside a mask class. Default: none.
+   */
+  record_unmask_input_selector: string | string[];
+  /**
+   * Masks every field value, including checkbox and radio states, except what
+   * `record_unmask_input_selector` matches. `false` masks only what
+   * `record_mask_input_selector` and the mask classes match, plus the sensitive fields.
+   * Default: true.
+   */
+  record_mask_all_inputs: boolean;
+  /**
+   * CSS selector of elements replaced by an empty box of their size. Nothing inside is recorded;
+   * clicks on them still are, and the box follows the element's later size changes. Default:
+   * `"img, video, audio"`. With `""`, only the block classes block.
    */
   record_block_selector: string;
-  /** Class name (or pattern) of elements to block, besides `mp-block`. Default: `"mp-block"`. */
+  /**
+   * Class name, or pattern tested against each class name, of elements to block like
+   * `record_block_selector`. `mp-block` blocks in any case. Default: a pattern that matches
+   * `mp-block`, `fs-exclude`, `amp-block`, `rr-block` and `ph-no-capture`.
+   */
   record_block_class: string | RegExp;
-  /** Records the fonts the page loads. Default: false. */
+  /**
+   * Records the fonts that the page adds through the `FontFace` API (their URL, or their data
+   * when loaded from a buffer), so that the replay renders them. Fonts declared in stylesheets
+   * are replayed from the stylesheet either way. Default: false.
+   */
   record_collect_fonts: boolean;
-  /** Records canvas contents (15 frames per second at most). Default: false. */
+  /**
+   * Records the pixels of `<canvas>` elements as WebP images, at most 15 frames per second.
+   * Pixels cannot be masked, so text drawn on a canvas is recorded as drawn: block such a
+   * canvas with `record_block_selector` or a block class. Default: false.
+   */
   record_canvas: boolean;
   /**
    * Minimum replay length, in ms: nothing of a replay is sent before it is this long, and a
    * replay that ends shorter is discarded. Default: 0. Capped at 8000.
    */
   record_min_ms: number;
-  /** Maximum replay length, in ms; then a new replay starts. Default and cap: 24 h. */
+  /**
+   * Maximum replay length, in ms. When it is reached, the replay ends and a new one (new
+   * `$mp_replay_id`, same sampling decision) starts at once. Default and cap: 24 h. Minimum: 1000.
+   */
   record_max_ms: number;
-  /** Time without user input after which the replay ends, in ms. Default: 30 min. */
+  /**
+   * Time without user input (pointer, keys, scroll, resize, input), in ms, after which the
+   * replay ends. The next input starts a new replay. A paused replay does not idle out while
+   * its page stays open. Default: 30 min. Minimum: 1000.
+   */
   record_idle_timeout_ms: number;
   /**
    * Time between two `/record/` uploads, in ms. A batch also goes when 1000 rrweb events are
@@ -78,12 +128,36 @@ export interface RepriseConfig {
    * ES module build always imports `recorder.mjs` from its own folder.
    */
   recorder_src: string;
+  /**
+   * Whether to take project settings from Reprise's `GET /settings/` (`record_sessions_percent`,
+   * `record_min_ms`, `record_max_ms`, `record_idle_timeout_ms`), which then win over these
+   * options. `'fallback'` uses them when fetched and these options otherwise; `'strict'`
+   * samples nothing in until they have been fetched once; `'disabled'` never asks. The last
+   * reply is cached for 5 minutes, so a change reaches replays that start after that.
+   * Default: `'fallback'`.
+   */
+  remote_settings_mode: 'fallback' | 'strict' | 'disabled';
 }
 
-export type ResolvedConfig = RepriseConfig & { token: string };
+/** Options whose value may be one CSS selector or a list of them. */
+type SelectorOption =
+  | 'record_mask_text_selector'
+  | 'record_unmask_text_selector'
+  | 'record_mask_input_selector'
+  | 'record_unmask_input_selector';
+
+/** The options after `resolveConfig`: every default applied, selector lists joined. */
+export type ResolvedConfig = Omit<RepriseConfig, SelectorOption> &
+  Record<SelectorOption, string> & { token: string };
 
 export const maxRecordMs = 24 * 60 * 60 * 1000;
 export const maxRecordMinMs = 8000;
+
+/** Default `record_block_selector`, as in mixpanel-browser. */
+export const defaultBlockSelector = 'img, video, audio';
+
+/** mixpanel-browser's default `record_block_class`: the block classes of common replay tools. */
+export const defaultBlockClass = /^(mp-block|fs-exclude|amp-block|rr-block|ph-no-capture)$/;
 
 export function defaultConfig(): RepriseConfig {
   return {
@@ -97,10 +171,12 @@ export function defaultConfig(): RepriseConfig {
     record_sessions_percent: 0,
     record_mask_text_selector: '*',
     record_unmask_text_selector: '',
+    record_mask_all_text: true,
     record_mask_input_selector: '*',
     record_unmask_input_selector: '',
-    record_block_selector: 'img, video, audio',
-    record_block_class: 'mp-block',
+    record_mask_all_inputs: true,
+    record_block_selector: defaultBlockSelector,
+    record_block_class: defaultBlockClass,
     record_collect_fonts: false,
     record_canvas: false,
     record_min_ms: 0,
@@ -108,7 +184,42 @@ export function defaultConfig(): RepriseConfig {
     record_idle_timeout_ms: 30 * 60 * 1000,
     record_flush_interval_ms: 5000,
     recorder_src: '',
+    remote_settings_mode: 'fallback',
   };
+}
+
+/** Joins a selector list into one selector; returns undefined for a missing or invalid value. */
+function selectorText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim();
+  if (!Array.isArray(value)) return undefined;
+  const parts = value.filter((part) => typeof part === 'string' && part.trim() !== '');
+  return parts.map((part: string) => part.trim()).join(', ');
+}
+
+/**
+ * Resolves the six masking options together, because they depend on each other as documented
+ * on each: `"*"` means all, and a text mask selector passed alone turns masking of all text off.
+ * A value of the wrong type counts as not passed, so it never loosens masking.
+ */
+function resolveMasking(options: Partial<RepriseConfig>) {
+  const textSelector = selectorText(options.record_mask_text_selector);
+  const allText = options.record_mask_all_text;
+  const maskAllText =
+    textSelector === '*' || (typeof allText === 'boolean' ? allText : textSelector === undefined);
+  const inputSelector = selectorText(options.record_mask_input_selector);
+  const maskAllInputs = inputSelector === '*' || options.record_mask_all_inputs !== false;
+  return {
+    record_mask_all_text: maskAllText,
+    record_mask_text_selector: textSelector ?? (maskAllText ? '*' : ''),
+    record_unmask_text_selector: selectorText(options.record_unmask_text_selector) ?? '',
+    record_mask_all_inputs: maskAllInputs,
+    record_mask_input_selector: inputSelector ?? (maskAllInputs ? '*' : ''),
+    record_unmask_input_selector: selectorText(options.record_unmask_input_selector) ?? '',
+  };
+}
+
+function isBlockClass(value: unknown): value is string | RegExp {
+  return value instanceof RegExp || (typeof value === 'string' && value.trim() !== '');
 }
 
 function clamp(value: unknown, fallback: number, min: number, max: number): number {
@@ -123,9 +234,14 @@ function clamp(value: unknown, fallback: number, min: number, max: number): numb
  */
 export function resolveConfig(token: string, options: Partial<RepriseConfig> = {}): ResolvedConfig {
   const defaults = defaultConfig();
-  const merged: ResolvedConfig = { ...defaults, ...options, token };
+  const merged = { ...defaults, ...options, token } as ResolvedConfig;
   for (const key of Object.keys(defaults) as (keyof RepriseConfig)[]) {
     if (merged[key] == null) Object.assign(merged, { [key]: defaults[key] });
+  }
+  Object.assign(merged, resolveMasking(options));
+  if (!isBlockClass(merged.record_block_class)) merged.record_block_class = defaultBlockClass;
+  if (typeof merged.record_block_selector !== 'string') {
+    merged.record_block_selector = defaults.record_block_selector;
   }
 
   merged.api_host = String(merged.api_host).replace(/\/+$/, '');
@@ -152,5 +268,8 @@ export function resolveConfig(token: string, options: Partial<RepriseConfig> = {
     100,
     600_000,
   );
+  if (!['fallback', 'strict', 'disabled'].includes(merged.remote_settings_mode)) {
+    merged.remote_settings_mode = defaults.remote_settings_mode;
+  }
   return merged;
 }

@@ -39,6 +39,10 @@ export interface RecorderHost {
 export interface RecordingControl {
   /** Stops capturing; what was captured is still uploaded, unless `discard` is set. */
   stop(discard?: boolean): void;
+  /** Stops capturing and uploads what was captured. `resume` continues the same replay. */
+  pause(): void;
+  /** Captures again after `pause`, starting with a full snapshot. No-op unless paused. */
+  resume(): void;
   /** Sends or stores what is queued, synchronously, because the page is going away. */
   unload(): void;
   /** Uploads what is queued now instead of at the next interval. */

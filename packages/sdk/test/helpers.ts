@@ -42,13 +42,22 @@ export async function startTestBed(): Promise<SdkTestBed> {
   };
 }
 
+/** Marks a RegExp in JSON, so that `sdkPage` can pass it to `init` as a RegExp. */
+const regExpKey = '$regexp';
+
 /**
  * Builds a test page that loads the ES module SDK and calls `init` with `config` (plus the
- * capture server as `api_host`). The instance is `window.reprise`; `window.storedReplay` contains
- * the tab's stored replay as it was before `init`.
+ * capture server as `api_host`); RegExp values stay RegExps. The instance is `window.reprise`;
+ * `window.storedReplay` contains the tab's stored replay as it was before `init`.
  */
 export function sdkPage(bed: SdkTestBed, config: Record<string, unknown>, body = ''): string {
-  const options = JSON.stringify({ api_host: bed.capture.origin, ...config });
+  const json = JSON.stringify({ api_host: bed.capture.origin, ...config }, (_key, value) =>
+    value instanceof RegExp ? { [regExpKey]: value.source } : value,
+  );
+  const options = `JSON.parse(${JSON.stringify(json)}, (key, value) =>
+    value && typeof value === 'object' && '${regExpKey}' in value
+      ? new RegExp(value['${regExpKey}'])
+      : value)`;
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>Reprise test page</title></head>
 <body>
@@ -152,4 +161,137 @@ export async function storedRequests(page: Page): Promise<StoredRequest[]> {
 /** Returns the `seq` in the query of a stored `/record/` request. */
 export function storedSeq(request: StoredRequest): number {
   return Number(new URLSearchParams(request.query).get('seq'));
+}
+
+/** Returns the replay id that the page's SDK reports, or undefined while it records none. */
+export async function currentReplayId(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => {
+    const api = (window as unknown as { reprise?: { get_session_recording_properties?(): object } })
+      .reprise;
+    const properties = api?.get_session_recording_properties?.() as { $mp_replay_id?: string };
+    return properties?.$mp_replay_id;
+  });
+}
+
+/** Returns the uploads of one replay, in arrival order. */
+export function uploadsOf(capture: CaptureServer, replayId: string): RecordUpload[] {
+  return recordUploads(capture).filter((upload) => upload.replayId === replayId);
+}
+
+/**
+ * Navigates to a page without the SDK. This fires `pagehide`, on which the SDK sends what it
+ * has queued. Closing the page instead drops those requests in headless Chromium.
+ */
+export async function leavePage(bed: SdkTestBed, page: Page): Promise<void> {
+  bed.site.setPage('/left.html', '<!doctype html><p>no SDK here</p>');
+  await page.goto(`${bed.site.origin}/left.html`);
+}
+
+/** Waits until no new upload of `replayId` has arrived for `quietMs`. */
+export async function waitForQuiet(capture: CaptureServer, replayId: string, quietMs = 500) {
+  let count = -1;
+  let stableSince = Date.now();
+  await waitFor(() => {
+    const now = uploadsOf(capture, replayId).length;
+    if (now !== count) [count, stableSince] = [now, Date.now()];
+    return Date.now() - stableSince >= quietMs;
+  }, `uploads of ${replayId} to stop`);
+}
+
+/** What the capture server received for one recorded page. */
+export interface RecordedPage {
+  replayId: string;
+  uploads: RecordUpload[];
+  events: RecordUpload['events'];
+  /** Every decompressed `/record/` body of the replay, joined by newlines. */
+  bodies: string;
+}
+
+export function recordedPage(capture: CaptureServer, replayId: string): RecordedPage {
+  const uploads = uploadsOf(capture, replayId);
+  return {
+    replayId,
+    uploads,
+    events: uploads.flatMap((upload) => upload.events),
+    bodies: uploads.map((upload) => upload.request.text).join('\n'),
+  };
+}
+
+/**
+ * Records one page: serves `body` at `path` with the SDK recording every session under
+ * `config`, waits for the first upload, runs `act`, then leaves the page, whose `pagehide`
+ * sends the rest, and returns what arrived for its replay.
+ */
+export async function recordPage(
+  bed: SdkTestBed,
+  path: string,
+  config: Record<string, unknown>,
+  body: string,
+  act?: (page: Page) => Promise<void>,
+): Promise<RecordedPage> {
+  const recordAll = { record_sessions_percent: 100, record_flush_interval_ms: 300 };
+  bed.site.setPage(path, sdkPage(bed, { ...recordAll, ...config }, body));
+  const page = await bed.browser.newPage();
+  await page.goto(`${bed.site.origin}${path}`);
+  const replayId = await waitFor(() => currentReplayId(page), `a replay id on ${path}`);
+  await waitFor(() => uploadsOf(bed.capture, replayId).length > 0, `an upload from ${path}`);
+  await act?.(page);
+  await leavePage(bed, page);
+  await waitForQuiet(bed.capture, replayId);
+  await page.close();
+  return recordedPage(bed.capture, replayId);
+}
+
+/** rrweb numbers, as recorded by rrweb 2.2.2. */
+export const rrweb = {
+  fullSnapshot: 2,
+  incremental: 3,
+  meta: 4,
+  mutation: 0,
+  mouseInteraction: 2,
+  input: 5,
+  canvasMutation: 9,
+  font: 10,
+  click: 2,
+} as const;
+
+export interface SerializedNode {
+  id: number;
+  tagName?: string;
+  attributes?: Record<string, unknown>;
+  childNodes?: SerializedNode[];
+}
+
+/**
+ * Returns the rrweb id of the last recorded element (in full snapshots and added nodes) that
+ * `matches`, or -1.
+ */
+export function recordedIdWhere(
+  events: RecordUpload['events'],
+  matches: (node: SerializedNode) => boolean,
+): number {
+  let found = -1;
+  const visit = (node: SerializedNode) => {
+    if (matches(node)) found = node.id;
+    for (const child of node.childNodes ?? []) visit(child);
+  };
+  for (const event of events) {
+    if (event.type === rrweb.fullSnapshot) visit(event.data.node as SerializedNode);
+    const adds = (event.data.adds ?? []) as { node: SerializedNode }[];
+    for (const add of adds) visit(add.node);
+  }
+  return found;
+}
+
+/** Returns the rrweb id of the element whose `id` attribute is `elementId`, or -1. */
+export function recordedIdOf(events: RecordUpload['events'], elementId: string): number {
+  return recordedIdWhere(events, (node) => node.attributes?.id === elementId);
+}
+
+/** Returns the input events (text and checked state) recorded for the rrweb node `id`. */
+export function inputEventsOf(events: RecordUpload['events'], id: number) {
+  return events
+    .filter((event) => event.type === rrweb.incremental && event.data.source === rrweb.input)
+    .filter((event) => event.data.id === id)
+    .map((event) => event.data as { text: string; isChecked: boolean });
 }

@@ -1,189 +1,144 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import {
-  recordUploads,
-  sdkPage,
-  sleep,
+  clickPrivacyTargets,
+  exercisePrivacyForm,
+  privacyCanaries,
+  privacyFormBody,
+  privacyFormClickTargets,
+} from '@reprise/e2e/support';
+import {
+  inputEventsOf,
+  recordPage,
+  recordedIdOf,
+  recordedIdWhere,
+  rrweb,
   startTestBed,
-  waitFor,
+  type RecordedPage,
   type SdkTestBed,
+  type SerializedNode,
 } from './helpers.js';
 
-/** Form values a person types, picks or a script sets: never sent, whatever the options. */
-const inputCanaries = [
-  'canary-typed-input',
-  'canary-initial-value',
-  'canary-textarea-initial',
-  'canary-textarea-typed',
-  'canary-option-value-a',
-  'canary-option-value-b',
-  'canary-option-text-a',
-  'canary-option-text-b',
-  'canary-password-before',
-  'canary-password-after',
-  'canary-email',
-  'canary-hidden',
-  'canary-card',
-  'canary-script-value',
-  'canary-attr-value',
-  'canary-radio-value',
+// The canary form records under four option sets. Every canary group is checked in each:
+// absent where its masking applies, present where it does not, which shows that the page
+// really put it in front of the recorder.
+
+const configs = {
+  defaults: {},
+  textUnmasked: { record_mask_all_text: false },
+  allUnmasked: { record_mask_all_text: false, record_mask_all_inputs: false },
+  unmaskSelectors: { record_unmask_text_selector: 'html', record_unmask_input_selector: 'html' },
+};
+type ConfigName = keyof typeof configs;
+type Group = keyof typeof privacyCanaries;
+
+/** Groups whose canaries each option set must send; the other groups must not appear. */
+const sentGroups: Record<ConfigName, Group[]> = {
+  defaults: [],
+  textUnmasked: ['text'],
+  allUnmasked: ['text', 'input'],
+  unmaskSelectors: ['text', 'input'],
+};
+const groups = Object.keys(privacyCanaries) as Group[];
+
+/** Sensitive fields with what was typed into them, and hidden ones with their value. */
+const sensitiveTyping: [string, string][] = [
+  ['pw', 'canary-password-before' + 'canary-password-shown' + 'canary-password-after'],
+  ['email', 'canary-email'],
+  ['tel', 'canary-tel'],
+  ['card', 'canary-card'],
+  ['otp', 'canary-one-time-code'],
+  ['remembered', 'canary-autocomplete-on'],
 ];
 
-/** Page text: never sent while text masking is on. */
-const textCanaries = [
-  'canary-paragraph',
-  'canary-shadow-text',
-  'canary-placeholder',
-  'canary-title',
-  'canary-alt',
-  'canary-mutation-text',
-  'canary-mp-mask',
-  'canary-editable',
-  'canary-img-src',
-  'canary-comment',
-];
-
-const formBody = `
-  <style>#photo { display: inline-block; width: 120px; height: 80px; }</style>
-  <p id="intro">canary-paragraph and more</p>
-  <!-- canary-comment -->
-  <div class="public">
-    <span id="public-text">visible public text</span>
-    <span id="masked-span" class="mp-mask">canary-mp-mask</span>
-    <input id="card" name="card_number" />
-  </div>
-  <form>
-    <input id="text" placeholder="canary-placeholder" title="canary-title" />
-    <input id="initial" value="canary-initial-value" />
-    <textarea id="area">canary-textarea-initial</textarea>
-    <select id="choice">
-      <option value="canary-option-value-a" selected>canary-option-text-a</option>
-      <option value="canary-option-value-b">canary-option-text-b</option>
-    </select>
-    <input id="pw" type="password" />
-    <button id="toggle" type="button">show</button>
-    <input id="email" type="email" />
-    <input id="hidden" type="hidden" value="canary-hidden" />
-    <input id="scripted" />
-    <input id="radio" type="radio" name="r" value="canary-radio-value" />
-    <div id="editable" contenteditable="true"></div>
-  </form>
-  <img id="photo" alt="canary-alt" src="/missing/canary-img-src.png" />
-  <div id="host"></div>
-  <div id="later"></div>
-  <script>
-    document.getElementById('host').attachShadow({ mode: 'open' }).append('canary-shadow-text');
-    document.getElementById('toggle').onclick = () => { document.getElementById('pw').type = 'text'; };
-  </script>`;
-
-async function exercisePage(page: Page): Promise<void> {
-  await page.fill('#text', 'canary-typed-input');
-  await page.fill('#area', 'canary-textarea-typed');
-  await page.selectOption('#choice', 'canary-option-value-b');
-  await page.type('#pw', 'canary-password-before');
-  await page.click('#toggle');
-  await page.type('#pw', 'canary-password-after');
-  await page.type('#email', 'canary-email');
-  await page.type('#card', 'canary-card');
-  await page.check('#radio');
-  await page.click('#editable');
-  await page.keyboard.type('canary-editable');
-  await page.evaluate(() => {
-    const scripted = document.getElementById('scripted') as HTMLInputElement;
-    scripted.value = 'canary-script-value';
-    scripted.dispatchEvent(new Event('input', { bubbles: true }));
-    document.getElementById('initial')!.setAttribute('value', 'canary-attr-value');
-    const later = document.getElementById('later')!;
-    later.textContent = 'canary-mutation-text';
-  });
-  await page.click('#photo');
-  await page.click('#masked-span');
-}
-
-/** Loads the form page with `config`, exercises it, and returns every `/record/` body. */
-async function recordForm(bed: SdkTestBed, config: Record<string, unknown>): Promise<string[]> {
-  bed.capture.requests.length = 0;
-  bed.site.setPage(
-    '/form.html',
-    sdkPage(
-      bed,
-      { record_sessions_percent: 100, record_flush_interval_ms: 300, ...config },
-      formBody,
-    ),
-  );
-  const page = await bed.browser.newPage();
-  await page.goto(`${bed.site.origin}/form.html`);
-  await waitFor(() => recordUploads(bed.capture).length > 0, 'the first /record/ upload');
-  await exercisePage(page);
-  await sleep(800);
-  await page.close({ runBeforeUnload: true });
-  await sleep(300);
-  return recordUploads(bed.capture).map((upload) => upload.request.text);
-}
-
-describe('privacy', () => {
+describe('privacy canaries', () => {
   let bed: SdkTestBed;
-  let defaultBodies: string[];
-  let textUnmaskedBodies: string[];
+  const recorded = {} as Record<ConfigName, RecordedPage>;
+  let clicked: Record<string, { x: number; y: number }> = {};
 
   beforeAll(async () => {
     bed = await startTestBed();
-    defaultBodies = await recordForm(bed, {
-      record_unmask_text_selector: '.public',
-      record_unmask_input_selector: '#pw, #email, .public input',
-    });
-    textUnmaskedBodies = await recordForm(bed, { record_mask_text_selector: '' });
+    for (const name of Object.keys(configs) as ConfigName[]) {
+      recorded[name] = await recordPage(
+        bed,
+        `/privacy-${name}.html`,
+        configs[name],
+        privacyFormBody,
+        async (page) => {
+          await exercisePrivacyForm(page);
+          clicked = await clickPrivacyTargets(page);
+        },
+      );
+    }
   });
 
   afterAll(async () => {
     await bed?.close();
   });
 
-  it.each([...inputCanaries, ...textCanaries])('default masking never sends %s', (canary) => {
-    expect(defaultBodies.length).toBeGreaterThan(0);
-    expect(defaultBodies.join('\n')).not.toContain(canary);
+  const table = (Object.keys(configs) as ConfigName[]).flatMap((name) =>
+    groups.flatMap((group) =>
+      privacyCanaries[group].map((canary) => [name, canary, sentGroups[name].includes(group)]),
+    ),
+  ) as [ConfigName, string, boolean][];
+
+  it.each(table)('%s: %s sent is %s', (name, canary, sent) => {
+    const { bodies, uploads } = recorded[name];
+    expect(uploads.length).toBeGreaterThan(1);
+    expect(bodies.includes(canary)).toBe(sent);
   });
 
-  it.each(inputCanaries)('text masking off still masks %s', (canary) => {
-    expect(textUnmaskedBodies.join('\n')).not.toContain(canary);
+  it.each(sensitiveTyping)('unmasked %s records masked input', (fieldId, typed) => {
+    const { events } = recorded.unmaskSelectors;
+    const inputs = inputEventsOf(events, recordedIdOf(events, fieldId));
+    expect(inputs.at(-1)?.text).toBe('*'.repeat(typed.length));
   });
 
-  it('unmask selector sends matching text', () => {
-    expect(defaultBodies.join('\n')).toContain('visible public text');
-  });
-
-  it('text masking off sends page text', () => {
-    expect(textUnmaskedBodies.join('\n')).toContain('canary-paragraph');
+  it('unmasked hidden input sends masked value', () => {
+    expect(recorded.unmaskSelectors.bodies).toContain('"value":"*************"');
   });
 
   it('masked text keeps length and spaces', () => {
-    expect(defaultBodies.join('\n')).toContain('"**************** *** ****"');
+    expect(recorded.defaults.bodies).toContain('"**************** *** ****"');
+  });
+
+  it('masked checkbox records no checked state', () => {
+    const { events } = recorded.defaults;
+    const inputs = inputEventsOf(events, recordedIdOf(events, 'check'));
+    expect(inputs.length).toBeGreaterThan(0);
+    expect(inputs.every((input) => input.isChecked === false)).toBe(true);
+  });
+
+  it('unmasked checkbox records checked state', () => {
+    const { events } = recorded.allUnmasked;
+    const inputs = inputEventsOf(events, recordedIdOf(events, 'check'));
+    expect(inputs.at(-1)?.isChecked).toBe(true);
   });
 
   it('blocked image becomes a sized box', () => {
-    const image = /"tagName":"img","attributes":\{[^}]*\}/.exec(defaultBodies.join('\n'))?.[0];
-    expect(image).toMatch(/"tagName":"img","attributes":\{"rr_width":"120px","rr_height":"80px"\}/);
+    const image = /"tagName":"img","attributes":\{[^}]*\}/.exec(recorded.defaults.bodies)?.[0];
+    expect(image).toBe('"tagName":"img","attributes":{"rr_width":"120px","rr_height":"80px"}');
   });
 
-  it('records clicks on blocked and masked elements', () => {
-    const events = defaultBodies.flatMap(
-      (body) => JSON.parse(body) as { type: number; data: Record<string, unknown> }[],
-    );
+  /** Finds click targets in the recording; blocked elements keep only their class. */
+  const clickTargetMatchers: Record<string, (node: SerializedNode) => boolean> = {
+    'masked-span': (node) => node.attributes?.id === 'masked-span',
+    photo: (node) => node.tagName === 'img',
+    'blocked-block': (node) => node.tagName === 'div' && node.attributes?.class === 'mp-block',
+  };
+
+  it.each(privacyFormClickTargets)('click on %s recorded at its position', (targetId) => {
+    const { events } = recorded.defaults;
+    const id = recordedIdWhere(events, clickTargetMatchers[targetId]!);
     const clicks = events.filter(
-      (event) => event.type === 3 && event.data.source === 2 && event.data.type === 2,
+      (event) =>
+        event.type === rrweb.incremental &&
+        event.data.source === rrweb.mouseInteraction &&
+        event.data.type === rrweb.click &&
+        event.data.id === id,
     );
-    const clickedIds = new Set(clicks.map((click) => click.data.id));
-    const imageId =
-      /"type":2,"tagName":"img","attributes":\{[^}]*\},"childNodes":\[\],"id":(\d+)/.exec(
-        defaultBodies.join('\n'),
-      )?.[1];
-    const spanId =
-      /"tagName":"span","attributes":\{"id":"masked-span"[^}]*\},"childNodes":\[[^\]]*\],"id":(\d+)/.exec(
-        defaultBodies.join('\n'),
-      )?.[1];
-    expect(imageId).toBeDefined();
-    expect(spanId).toBeDefined();
-    expect(clickedIds.has(Number(imageId))).toBe(true);
-    expect(clickedIds.has(Number(spanId))).toBe(true);
+    expect(id).toBeGreaterThan(0);
+    expect(clicks).toHaveLength(1);
+    expect(Math.abs(Number(clicks[0]!.data.x) - clicked[targetId]!.x)).toBeLessThanOrEqual(1);
+    expect(Math.abs(Number(clicks[0]!.data.y) - clicked[targetId]!.y)).toBeLessThanOrEqual(1);
   });
 });

@@ -33,6 +33,10 @@ export interface RepriseApi {
   has_opted_out_tracking(): boolean;
   start_session_recording(): void;
   stop_session_recording(): void;
+  /** Stops capturing but keeps the replay id, until `resume_session_recording()`. */
+  pause_session_recording(): void;
+  /** Continues a paused replay, under the same id, with a fresh full snapshot. */
+  resume_session_recording(): void;
   get_session_recording_properties(): { $mp_replay_id?: string };
 }
 
@@ -122,6 +126,12 @@ export function createReprise(loadRecorder: RecorderLoader): RepriseApi {
     has_opted_out_tracking: guard('has_opted_out_tracking', (c) => c.hasOptedOut(), false),
     start_session_recording: guard('start_session_recording', (c) => c.startRecording(), undefined),
     stop_session_recording: guard('stop_session_recording', (c) => c.stopRecording(), undefined),
+    pause_session_recording: guard('pause_session_recording', (c) => c.pauseRecording(), undefined),
+    resume_session_recording: guard(
+      'resume_session_recording',
+      (c) => c.resumeRecording(),
+      undefined,
+    ),
     get_session_recording_properties: guard(
       'get_session_recording_properties',
       (c) => c.recordingProperties(),

@@ -11,6 +11,7 @@ import { IdentityStore } from './identity.js';
 import type { Logger } from './logger.js';
 import { peopleOperation, type PeopleOperation } from './people.js';
 import { pageProperties } from './properties.js';
+import { RemoteSettings } from './remote-settings.js';
 import { createJsonStore } from './storage.js';
 import { uuid } from './uuid.js';
 
@@ -31,6 +32,8 @@ export class Core {
   private readonly outbox: Outbox;
   private readonly keepalive = new KeepaliveBudget();
   private readonly replay: ReplayController;
+  private readonly settings: RemoteSettings;
+  private readonly settingsAreFresh: boolean;
   /** Outbox items this page took over and has not sent yet. */
   private draining: OutboxItem[] = [];
   private isDraining = false;
@@ -43,6 +46,8 @@ export class Core {
   ) {
     this.config = resolveConfig(token, options);
     const local = createJsonStore('localStorage');
+    this.settings = new RemoteSettings(this.config, local, `reprise_settings_${token}`, log);
+    this.settingsAreFresh = this.settings.applyCached(Date.now());
     this.identity = new IdentityStore(local, `reprise_${token}`);
     this.outbox = new Outbox(local, `reprise_outbox_${token}`);
     this.events = new AnalyticsQueue('/track/', this.config, log, this.keepalive);
@@ -62,6 +67,8 @@ export class Core {
 
   /** Starts replay, sends what earlier pages left in the outbox, listens for page hiding. */
   start(): void {
+    // A refresh changes only replays that start later: this page's replay is decided below.
+    if (!this.settingsAreFresh && !this.hasOptedOut()) void this.settings.refresh();
     addEventListener('pagehide', () => this.unload());
     addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') this.replay.flush();
@@ -93,13 +100,17 @@ export class Core {
     return this.config.opt_out_tracking_by_default;
   }
 
+  /**
+   * Opts out at once: stores the choice, drops every queued and stored request, and stops the
+   * replay, dropping its unsent events. An opt-in later starts a new replay.
+   */
   optOut(): void {
     this.identity.setOptChoice('out');
     this.outbox.takeAll();
     this.draining = [];
     this.events.clear();
     this.people.clear();
-    this.replay.stop(true);
+    this.replay.forget();
   }
 
   optIn(): void {
@@ -195,6 +206,14 @@ export class Core {
 
   stopRecording(): void {
     this.replay.stop();
+  }
+
+  pauseRecording(): void {
+    this.replay.pauseRecording();
+  }
+
+  resumeRecording(): void {
+    if (!this.hasOptedOut()) this.replay.resumeRecording();
   }
 
   recordingProperties(): { $mp_replay_id?: string } {

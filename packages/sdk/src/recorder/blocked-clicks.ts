@@ -36,6 +36,8 @@ export function observeBlockedClicks(
       timestamp: Date.now(),
     } as RrwebEvent);
   };
+  // NOTE: only the top document is listened to, so clicks on blocked elements inside
+  // same-origin iframes are not recorded.
   const options = { capture: true, passive: true };
   document.addEventListener('click', onClick, options);
   return () => document.removeEventListener('click', onClick, options);

@@ -1,75 +1,103 @@
+import { createSensitiveFieldCheck } from './sensitive.js';
+
 /**
- * Privacy rules of the recorder: which text and which input values leave the page masked.
- * They run on the device, before anything is queued, and every check fails closed: a
- * missing element or an invalid selector masks.
+ * Privacy rules of the recorder: which text and which field values leave the page masked. They
+ * run on the device, before anything is queued, and fail closed: an unknown element masks.
  *
- * Order of the rules, first match wins:
- * 1. Sensitive inputs (`isSensitiveInput`) are always masked; no option unmasks them.
- * 2. Anything inside `.mp-mask` is masked.
- * 3. An element matched by the unmask selector (itself or an ancestor) is sent as is.
- * 4. An element matched by the mask selector (itself or an ancestor) is masked.
- * 5. Anything else is sent as is.
- * Text inside a `<textarea>` or `<option>` is also a form value, so it is masked when either
- * the text rules or the input rules require it.
+ * How the element that contains a text or a value is decided:
+ * 1. A sensitive field (see `sensitive.ts`) is always masked; no option unmasks it.
+ * 2. Anything inside a mask class (`maskClasses`) is masked.
+ * 3. Otherwise the nearest element that matches the mask or the unmask selector decides,
+ *    searching from the element itself up through its ancestors, then its shadow host or
+ *    frame element and their ancestors. An element that matches both masks.
+ * 4. Without a match, `maskAllText` or `maskAllInputs` decides.
+ * Text that is also a field value (inside a textarea, select, option or contenteditable
+ * element) is masked when either the text rules or the field rules require it.
  */
 
 export interface PrivacyOptions {
+  maskAllText: boolean;
   maskTextSelector: string;
   unmaskTextSelector: string;
+  maskAllInputs: boolean;
   maskInputSelector: string;
   unmaskInputSelector: string;
 }
 
-/** Class whose subtree has its text and input values masked, whatever the options. */
-export const maskClass = 'mp-mask';
+/**
+ * Classes whose subtree has its text and values masked whatever the options: Mixpanel's, and
+ * those of other replay tools, so that markup written for them keeps working.
+ */
+export const maskClasses = ['mp-mask', 'fs-mask', 'amp-mask', 'rr-mask', 'ph-mask'];
+const maskClassSelector = maskClasses.map((name) => `.${name}`).join(', ');
 
-/** Input types whose values are always masked. */
-export const sensitiveInputTypes: ReadonlySet<string> = new Set([
-  'password',
-  'email',
-  'tel',
-  'hidden',
-]);
+/** Input types whose `value` is the button's label, which is page text. */
+const labelInputTypes: ReadonlySet<string> = new Set(['button', 'submit', 'reset']);
+
+/** Elements whose text content is also a field value. */
+const valueContentTags: ReadonlySet<string> = new Set(['TEXTAREA', 'SELECT', 'OPTION']);
 
 /**
- * Names and ids of fields that hold passwords, card numbers, card security codes or social
- * security numbers. It matches more than those (for example "passenger"), which only masks.
+ * Mask of every non-empty select and option value. A constant, unlike other masks, because the
+ * length of a masked choice would tell which option was picked. Because the masked select value
+ * and the masked option values are equal, the replayed select shows a masked option, not an
+ * empty box.
  */
-export const sensitiveNamePattern =
-  /pass(word|wd|code|phrase)?|pwd|secret|card.?(num|no)|cc.?(num|no)|credit.?card|cvv|cvc|csc|security.?code|ssn|social.?sec/i;
-
-/** rrweb marks an input whose type a script changed from `password` with this attribute. */
-const rrwebPasswordAttribute = 'data-rr-is-password';
-
-const formValueTags = new Set(['INPUT', 'TEXTAREA', 'SELECT', 'OPTION']);
+export const maskedChoice = '********';
 
 /** Replaces each non-whitespace character with `*`, keeping length and whitespace. */
 export function maskText(text: string): string {
   return text.replace(/\S/g, '*');
 }
 
-/** Replaces every character of an input value with `*`, keeping its length. */
+/** Replaces every character of a field value with `*`, keeping its length. */
 export function maskInputValue(value: string): string {
   return '*'.repeat(value.length);
 }
 
 export interface PrivacyRules {
-  /** Whether the field can never be unmasked: password, email, card number and the like. */
+  /** Whether the field can never be unmasked. It also remembers fields seen as passwords. */
   isSensitiveInput(element: Element): boolean;
-  /** Whether the value of an input, textarea, select or option must be masked. */
+  /** Whether the value (or checked state) of a field must be masked. */
   shouldMaskInput(element: Element | null): boolean;
-  /** Whether text whose closest element is `element` must be masked. */
+  /** Whether text, or a text attribute, whose closest element is `element` must be masked. */
   shouldMaskText(element: Element | null): boolean;
+  /** Returns the `value` (property or attribute) of `element` as it may be recorded. */
+  maskValue(element: Element | null, value: string): string;
 }
 
-/** Returns whether `element` or an ancestor matches; `onInvalid` when the selector is invalid. */
-function matchesUp(element: Element, selector: string, onInvalid: boolean): boolean {
-  if (!selector) return false;
+/** Returns the element whose rules apply next: the shadow host or the frame element. */
+function nextScope(element: Element): Element | null {
+  const root = element.getRootNode();
+  if (root.nodeType === 11) return (root as ShadowRoot).host ?? null;
+  if (root.nodeType !== 9) return null;
   try {
-    return element.closest(selector) !== null;
+    return (root as Document).defaultView?.frameElement ?? null;
   } catch {
-    return onInvalid;
+    return null;
   }
+}
+
+/** Returns true or false when one of the two nearest matches decides, undefined otherwise. */
+function nearestDecision(masking: Element | null, unmasking: Element | null) {
+  if (masking && unmasking) return unmasking.contains(masking);
+  if (masking) return true;
+  if (unmasking) return false;
+  return undefined;
+}
+
+function decide(element: Element, maskAll: boolean, mask: string, unmask: string): boolean {
+  // Mask classes only mask more, so without an unmask selector "mask all" needs no search.
+  if (maskAll && !unmask) return true;
+  let decision: boolean | undefined;
+  for (let scope: Element | null = element; scope; scope = nextScope(scope)) {
+    if (scope.closest(maskClassSelector)) return true;
+    decision ??= nearestDecision(
+      mask ? scope.closest(mask) : null,
+      unmask ? scope.closest(unmask) : null,
+    );
+  }
+  return decision ?? maskAll;
 }
 
 /** Returns the field that contains an element's value: an option's select, or the element. */
@@ -77,40 +105,74 @@ function owningField(element: Element): Element {
   return element.tagName === 'OPTION' ? (element.closest('select') ?? element) : element;
 }
 
+function holdsValueText(element: Element): boolean {
+  return valueContentTags.has(element.tagName) || (element as HTMLElement).isContentEditable;
+}
+
 export function createPrivacyRules(options: PrivacyOptions): PrivacyRules {
-  // Fields seen as password inputs once stay sensitive after a script changes their type.
-  const seenPasswords = new WeakSet<Element>();
+  const isSensitiveField = createSensitiveFieldCheck();
+  const safely = (check: () => boolean) => {
+    try {
+      return check();
+    } catch {
+      return true;
+    }
+  };
 
-  function isSensitiveInput(element: Element): boolean {
-    const field = owningField(element);
-    const type = (field.getAttribute('type') ?? '').trim().toLowerCase();
-    const liveType = String((field as HTMLInputElement).type ?? '').toLowerCase();
-    if (type === 'password' || liveType === 'password') seenPasswords.add(field);
-    if (sensitiveInputTypes.has(type) || sensitiveInputTypes.has(liveType)) return true;
-    if (seenPasswords.has(field) || field.hasAttribute(rrwebPasswordAttribute)) return true;
-    const autocomplete = (field.getAttribute('autocomplete') ?? '').trim().toLowerCase();
-    if (autocomplete !== '' && autocomplete !== 'off') return true;
-    const names = [field.getAttribute('name'), field.getAttribute('id')];
-    return names.some((name) => name != null && sensitiveNamePattern.test(name));
-  }
-
-  function byOptions(element: Element, mask: string, unmask: string): boolean {
-    if (matchesUp(element, `.${maskClass}`, true)) return true;
-    if (matchesUp(element, unmask, false)) return false;
-    return matchesUp(element, mask, true);
-  }
+  const isSensitiveInput = (element: Element) => isSensitiveField(owningField(element));
 
   function shouldMaskInput(element: Element | null): boolean {
     if (!element) return true;
-    if (isSensitiveInput(element)) return true;
-    return byOptions(element, options.maskInputSelector, options.unmaskInputSelector);
+    return safely(() => {
+      const field = owningField(element);
+      if (isSensitiveField(field)) return true;
+      const { maskAllInputs, maskInputSelector, unmaskInputSelector } = options;
+      return decide(field, maskAllInputs, maskInputSelector, unmaskInputSelector);
+    });
   }
 
   function shouldMaskText(element: Element | null): boolean {
     if (!element) return true;
-    if (byOptions(element, options.maskTextSelector, options.unmaskTextSelector)) return true;
-    return formValueTags.has(element.tagName) && shouldMaskInput(element);
+    return safely(() => {
+      const { maskAllText, maskTextSelector, unmaskTextSelector } = options;
+      if (decide(element, maskAllText, maskTextSelector, unmaskTextSelector)) return true;
+      return holdsValueText(element) && shouldMaskInput(element);
+    });
   }
 
-  return { isSensitiveInput, shouldMaskInput, shouldMaskText };
+  function maskValue(element: Element | null, value: string): string {
+    if (!element) return maskInputValue(value);
+    const tag = element.tagName;
+    const type = String((element as HTMLInputElement).type ?? '').toLowerCase();
+    if (tag === 'INPUT' && labelInputTypes.has(type) && !isSensitiveInput(element)) {
+      return shouldMaskText(element) ? maskText(value) : value;
+    }
+    if (tag === 'SELECT' || tag === 'OPTION') {
+      return shouldMaskInput(element) && value !== '' ? maskedChoice : value;
+    }
+    if (tag === 'BUTTON') {
+      // A button's value is sent with its form but not shown, so either rule masks it.
+      return shouldMaskInput(element) || shouldMaskText(element) ? maskInputValue(value) : value;
+    }
+    if (tag === 'DATA') return shouldMaskText(element) ? maskText(value) : value;
+    // A custom element's `value` (a design system's input, for one) is a field value too.
+    if (tag === 'INPUT' || tag === 'TEXTAREA' || tag.includes('-') || holdsValueText(element)) {
+      return shouldMaskInput(element) ? maskInputValue(value) : value;
+    }
+    // The `value` of li, meter, progress and param is a number or URL of the page, not text.
+    return value;
+  }
+
+  return { isSensitiveInput, shouldMaskInput, shouldMaskText, maskValue };
+}
+
+/** Returns whether the browser can parse `selector`. An empty selector is valid. */
+export function isValidSelector(selector: string): boolean {
+  if (!selector) return true;
+  try {
+    document.createDocumentFragment().querySelector(selector);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,53 +1,40 @@
 import { record } from 'rrweb';
-import { defaultConfig } from '../config.js';
+import type { ResolvedConfig } from '../config.js';
+import type { Logger } from '../core/logger.js';
 import type { RecorderHost, RecordingControl } from '../recorder-api.js';
 import { createMainThreadCompressor } from '../transport/compression.js';
 import { createBlockTest, observeBlockedClicks } from './blocked-clicks.js';
+import { observeBlockedSizes, type BlockedSizeObserver } from './blocked-sizes.js';
 import { isUserInput, type RrwebEvent } from './event-types.js';
-import { createPrivacyRules } from './privacy.js';
-import { rrwebPrivacyOptions, validSelector } from './rrweb-options.js';
+import { privacySettingsOf, type PrivacySettings } from './privacy-settings.js';
+import { createPrivacyRules, type PrivacyRules } from './privacy.js';
+import { rrwebPrivacyOptions } from './rrweb-options.js';
 import { createSanitizer } from './sanitize.js';
 import { Uploader } from './uploader.js';
 
-/** Class that blocks an element whatever the value of `record_block_class`. */
-const blockClassName = 'mp-block';
-
-function blockSelectorOf(host: RecorderHost): string {
-  const configured = host.config.record_block_selector;
-  const valid = validSelector(configured, defaultConfig().record_block_selector);
-  if (valid !== configured) host.log.error('record_block_selector is invalid; using', valid);
-  return [valid, `.${blockClassName}`].filter(Boolean).join(', ');
+interface CaptureContext {
+  config: ResolvedConfig;
+  log: Logger;
+  settings: PrivacySettings;
+  rules: PrivacyRules;
+  emit: (event: RrwebEvent) => void;
+  /** Receives the blocked-size observer of each capture, before rrweb emits its snapshot. */
+  setSizeObserver(observer: BlockedSizeObserver | null): void;
 }
 
-/** Starts rrweb for one replay, with the privacy rules, and uploads what it records. */
-export function startRecording(host: RecorderHost): RecordingControl {
-  const { config, log } = host;
-  const rules = createPrivacyRules({
-    maskTextSelector: config.record_mask_text_selector,
-    unmaskTextSelector: config.record_unmask_text_selector,
-    maskInputSelector: config.record_mask_input_selector,
-    unmaskInputSelector: config.record_unmask_input_selector,
-  });
-  const blockSelector = blockSelectorOf(host);
-  const uploader = new Uploader(host, createMainThreadCompressor());
-  const sanitize = createSanitizer(rules, record.mirror);
-
-  const emit = (event: RrwebEvent) => {
-    try {
-      sanitize(event);
-    } catch (error) {
-      log.error('dropped an rrweb event that the privacy pass could not check', error);
-      return;
-    }
-    if (isUserInput(event)) host.markActive(event.timestamp);
-    uploader.enqueue(event);
-  };
-
+/**
+ * Starts rrweb and the observers that complete it. rrweb emits a meta event and a full
+ * snapshot at once. Returns the function that stops all of them.
+ */
+function startCapture(context: CaptureContext): () => void {
+  const { config, log, settings, emit } = context;
+  const sizes = observeBlockedSizes(record.mirror, emit);
+  context.setSizeObserver(sizes);
   let stopRrweb: (() => void) | undefined;
   try {
     stopRrweb = record<RrwebEvent>({
       emit,
-      ...rrwebPrivacyOptions(rules, config.record_block_class, blockSelector),
+      ...rrwebPrivacyOptions(context.rules, settings.blockClass, settings.blockSelector),
       collectFonts: config.record_collect_fonts,
       recordCanvas: config.record_canvas,
       sampling: { canvas: 15 },
@@ -57,18 +44,67 @@ export function startRecording(host: RecorderHost): RecordingControl {
   } catch (error) {
     log.error('rrweb failed to start', error);
   }
-  const blockTest = createBlockTest(config.record_block_class, blockSelector);
+  const blockTest = createBlockTest(settings.blockClass, settings.blockSelector);
   const stopClicks = observeBlockedClicks(blockTest, record.mirror, emit);
+  return () => {
+    stopRrweb?.();
+    sizes.disconnect();
+    context.setSizeObserver(null);
+    stopClicks();
+  };
+}
+
+/** Starts rrweb for one replay, with the privacy rules, and uploads what it records. */
+export function startRecording(host: RecorderHost): RecordingControl {
+  const { config, log } = host;
+  const settings = privacySettingsOf(config, log);
+  const rules = createPrivacyRules(settings.privacy);
+  const uploader = new Uploader(host, createMainThreadCompressor());
+  const sanitize = createSanitizer(rules, record.mirror);
+  let sizes: BlockedSizeObserver | null = null;
+
+  const emit = (event: RrwebEvent) => {
+    try {
+      sanitize(event);
+      sizes?.watch(event);
+    } catch (error) {
+      log.error('dropped an rrweb event that the privacy pass could not check', error);
+      return;
+    }
+    if (isUserInput(event)) host.markActive(event.timestamp);
+    uploader.enqueue(event);
+  };
+
+  const context: CaptureContext = {
+    config,
+    log,
+    settings,
+    rules,
+    emit,
+    setSizeObserver: (observer) => (sizes = observer),
+  };
+  let stopCapture: (() => void) | null = startCapture(context);
   uploader.start();
 
+  // rrweb's stop function is not meant to run twice, and the core may stop a recording twice
+  // (the user's stop, then a discard), so each capture is stopped once.
+  const endCapture = () => {
+    stopCapture?.();
+    stopCapture = null;
+  };
+  let stopped = false;
   return {
     stop(discard = false) {
-      // The core may stop a recording twice (the user's stop, then a discard), and rrweb's stop
-      // function is not meant to run twice.
-      stopRrweb?.();
-      stopRrweb = undefined;
-      stopClicks();
+      stopped = true;
+      endCapture();
       uploader.stop(discard);
+    },
+    pause() {
+      endCapture();
+      uploader.flush();
+    },
+    resume() {
+      if (!stopped) stopCapture ??= startCapture(context);
     },
     unload: () => uploader.unload(),
     flush: () => uploader.flush(),

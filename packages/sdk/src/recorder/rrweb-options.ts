@@ -1,6 +1,6 @@
 import type { eventWithTime } from '@rrweb/types';
 import type { recordOptions } from 'rrweb';
-import { maskClass, maskInputValue, maskText, type PrivacyRules } from './privacy.js';
+import { maskClasses, maskInputValue, maskText, type PrivacyRules } from './privacy.js';
 
 type RecordOptions = recordOptions<eventWithTime>;
 
@@ -33,18 +33,11 @@ const everyFieldKind = Object.fromEntries(
   ].map((kind) => [kind, true]),
 ) as RecordOptions['maskInputOptions'];
 
-function decide(check: () => boolean): boolean {
-  try {
-    return check();
-  } catch {
-    return true;
-  }
-}
-
 /**
  * Builds the rrweb options that apply the privacy rules. rrweb then calls `maskTextFn` for
- * every text node (its mask selector is `*`) and `maskInputFn` for every form value, and
- * blocks the elements matching `blockClass` or `blockSelector`.
+ * every text node (its mask selector is `*`) and `maskInputFn` for every field value and
+ * `value` attribute, and blocks the elements matching `blockClass` or `blockSelector`. The
+ * hooks mask when a rule throws.
  */
 export function rrwebPrivacyOptions(
   rules: PrivacyRules,
@@ -54,24 +47,20 @@ export function rrwebPrivacyOptions(
   return {
     maskAllInputs: false,
     maskInputOptions: everyFieldKind,
-    maskInputFn: (value, element) =>
-      decide(() => rules.shouldMaskInput(element)) ? maskInputValue(value) : value,
+    maskInputFn: (value, element) => {
+      try {
+        return rules.maskValue(element, value);
+      } catch {
+        return maskInputValue(value);
+      }
+    },
     maskTextSelector: '*',
-    maskTextClass: maskClass,
+    maskTextClass: maskClasses[0],
+    // rrweb passes no element for text directly inside a shadow root. Such text is left to the
+    // sanitize pass, which every event goes through and which finds the shadow host.
     maskTextFn: (text, element) =>
-      decide(() => rules.shouldMaskText(element)) ? maskText(text) : text,
+      element && rules.shouldMaskText(element) ? maskText(text) : text,
     blockClass,
     blockSelector: blockSelector || undefined,
   };
-}
-
-/** Returns `selector` when the browser can parse it, else `fallback`. */
-export function validSelector(selector: string, fallback: string): string {
-  if (!selector) return selector;
-  try {
-    document.createDocumentFragment().querySelector(selector);
-    return selector;
-  } catch {
-    return fallback;
-  }
 }

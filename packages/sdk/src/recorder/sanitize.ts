@@ -1,14 +1,16 @@
+import { completeOption, maskAttributes } from './attribute-privacy.js';
 import { EventType, IncrementalSource, NodeType, type RrwebEvent } from './event-types.js';
-import { maskInputValue, maskText, type PrivacyRules } from './privacy.js';
+import { maskText, type PrivacyRules } from './privacy.js';
 
 /**
- * A second privacy pass over each rrweb event before it is queued. rrweb 2.2.2 applies the
- * privacy rules through `maskTextFn` and `maskInputFn`, but some values never reach those
- * functions. They are: text changes directly inside a shadow root, the `value` attribute of
- * `<option>` (and of inputs whose live value is empty), attribute text such as `placeholder`
- * and `title`, and text under a `<textarea>` when text masking is off. This pass masks them
- * in place with the same rules. Masking twice gives the same result, so values that rrweb
- * already masked stay as they are.
+ * The privacy pass over each rrweb event before it is queued. rrweb 2.2.2 applies the rules
+ * through `maskTextFn` and `maskInputFn`, but several values never reach those functions.
+ * Among them are text directly inside a shadow root, attributes such as `placeholder`, `title`
+ * or `aria-label`, the `value` attribute of options and buttons, the checked state of
+ * checkboxes and radios, and the values of the other radios in a group. This pass checks every
+ * text node, attribute and input event against the same rules, with the live node from rrweb's
+ * mirror, and masks in place. Masking twice gives the same result, so what rrweb already
+ * masked stays as it is.
  */
 
 /** Lookup of live nodes by rrweb id: rrweb's `record.mirror`. */
@@ -31,11 +33,18 @@ interface MutationData {
   attributes?: { id: number; attributes: Record<string, unknown> }[];
 }
 
-/** Attributes whose value is page text, masked by the text rules. */
-export const textAttributes = ['placeholder', 'title', 'alt', 'aria-label'];
+interface InputData {
+  id?: number;
+  text?: unknown;
+  isChecked?: unknown;
+}
 
-const formValueTags = new Set(['input', 'textarea', 'select', 'option']);
-const codeTags = new Set(['style', 'script']);
+/** Parents whose text is code (CSS, or rrweb's placeholder for scripts), not page text. */
+const codeTags: ReadonlySet<string> = new Set(['style', 'script']);
+const textLikeTypes: ReadonlySet<number> = new Set([NodeType.Text, 4, 5]); // CDATA, comment
+
+/** Matches text that contains nothing to mask: only `*` and whitespace. */
+const alreadyMasked = /^[\s*]*$/;
 
 function asElement(node: Node | null | undefined): Element | null {
   return node?.nodeType === 1 ? (node as Element) : null;
@@ -50,47 +59,29 @@ function textContext(node: Node | null): Element | null {
 }
 
 export function createSanitizer(rules: PrivacyRules, mirror: NodeLookup) {
-  /** Rechecks text that rrweb could not see in context (shadow roots, form values). */
-  function sanitizeTextValue(id: number, text: string): string {
-    const live = mirror.getNode(id);
-    const parent = live?.parentElement;
-    if (parent && codeTags.has(parent.tagName.toLowerCase())) return text;
-    if (parent && !formValueTags.has(parent.tagName.toLowerCase())) return text;
-    return rules.shouldMaskText(textContext(live ?? null)) ? maskText(text) : text;
+  function sanitizeText(text: string, live: Node | null, parentTag: string | undefined): string {
+    if (alreadyMasked.test(text) || (parentTag && codeTags.has(parentTag))) return text;
+    return rules.shouldMaskText(textContext(live)) ? maskText(text) : text;
   }
 
-  function sanitizeAttributes(
-    tagName: string | undefined,
-    element: Element | null,
-    attributes: Record<string, unknown>,
-  ) {
-    const tag = (tagName ?? element?.tagName ?? '').toLowerCase();
-    if (element && formValueTags.has(tag)) rules.isSensitiveInput(element);
-    const value = attributes.value;
-    if (
-      typeof value === 'string' &&
-      (formValueTags.has(tag) || !element) &&
-      rules.shouldMaskInput(element)
-    ) {
-      attributes.value = maskInputValue(value);
-    }
-    let maskTextAttributes: boolean | undefined;
-    for (const name of textAttributes) {
-      const text = attributes[name];
-      if (typeof text !== 'string') continue;
-      maskTextAttributes ??= rules.shouldMaskText(element);
-      if (maskTextAttributes) attributes[name] = maskText(text);
-    }
+  function sanitizeElement(node: SerializedNode): void {
+    const live = asElement(mirror.getNode(node.id));
+    const tag = (node.tagName ?? '').toLowerCase();
+    const attributes = node.attributes!;
+    // Registers password inputs before a script can change their type.
+    if (live?.tagName === 'INPUT') rules.isSensitiveInput(live);
+    maskAttributes(rules, live, tag, attributes);
+    if (tag === 'option') completeOption(rules, live, attributes);
   }
 
   function sanitizeNode(node: SerializedNode, parentTag: string | undefined): void {
-    if (node.type === NodeType.Element && node.attributes) {
-      sanitizeAttributes(node.tagName, asElement(mirror.getNode(node.id)), node.attributes);
-    } else if (node.type === NodeType.Text && typeof node.textContent === 'string') {
-      if (!codeTags.has(parentTag ?? ''))
-        node.textContent = sanitizeTextValue(node.id, node.textContent);
+    if (node.type === NodeType.Element && node.attributes) sanitizeElement(node);
+    if (textLikeTypes.has(node.type) && typeof node.textContent === 'string') {
+      const live = mirror.getNode(node.id);
+      node.textContent = sanitizeText(node.textContent, live, parentTag);
     }
-    for (const child of node.childNodes ?? []) sanitizeNode(child, node.tagName ?? parentTag);
+    const childParentTag = node.tagName?.toLowerCase() ?? parentTag;
+    for (const child of node.childNodes ?? []) sanitizeNode(child, childParentTag);
   }
 
   function sanitizeMutation(data: MutationData): void {
@@ -99,11 +90,21 @@ export function createSanitizer(rules: PrivacyRules, mirror: NodeLookup) {
       sanitizeNode(add.node, parent?.tagName.toLowerCase());
     }
     for (const text of data.texts ?? []) {
-      if (typeof text.value === 'string') text.value = sanitizeTextValue(text.id, text.value);
+      if (typeof text.value !== 'string') continue;
+      const live = mirror.getNode(text.id);
+      const parentTag = live?.parentElement?.tagName.toLowerCase();
+      text.value = sanitizeText(text.value, live, parentTag);
     }
     for (const change of data.attributes ?? []) {
-      sanitizeAttributes(undefined, asElement(mirror.getNode(change.id)), change.attributes);
+      const live = asElement(mirror.getNode(change.id));
+      maskAttributes(rules, live, live?.tagName.toLowerCase() ?? '', change.attributes);
     }
+  }
+
+  function sanitizeInput(data: InputData): void {
+    const element = asElement(mirror.getNode(data.id ?? -1));
+    if (typeof data.text === 'string') data.text = rules.maskValue(element, data.text);
+    if (data.isChecked === true && rules.shouldMaskInput(element)) data.isChecked = false;
   }
 
   /** Masks, in place, what the privacy rules require of one rrweb event. */
@@ -113,11 +114,8 @@ export function createSanitizer(rules: PrivacyRules, mirror: NodeLookup) {
       return;
     }
     if (event.type !== EventType.IncrementalSnapshot) return;
-    const data = event.data as { source: number; id?: number; text?: unknown };
+    const data = event.data as { source: number };
     if (data.source === IncrementalSource.Mutation) sanitizeMutation(data as MutationData);
-    if (data.source === IncrementalSource.Input && typeof data.text === 'string') {
-      const element = asElement(mirror.getNode(data.id ?? -1));
-      if (rules.shouldMaskInput(element)) data.text = maskInputValue(data.text);
-    }
+    if (data.source === IncrementalSource.Input) sanitizeInput(data as InputData);
   };
 }

@@ -85,7 +85,7 @@ export class ReplayController {
     }
     // The download starts before anything else, even before the outbox is parsed: a page left
     // within a few hundred ms is recorded only if the recorder has arrived by then.
-    const recorder = previous.sampled ? this.deps.loadRecorder() : undefined;
+    const recorder = previous.sampled && !previous.paused ? this.deps.loadRecorder() : undefined;
     const stored = takeStored();
     let rest = stored;
     if (previous.sampled) ({ tail: this.leftovers, rest } = takeReplayTail(stored, previous));
@@ -115,7 +115,41 @@ export class ReplayController {
     this.deps.store.save(state);
   }
 
-  /** `$mp_replay_id` of the replay being recorded, or an empty object. */
+  /**
+   * Forgets the replay after an opt-out: stops it, drops what it has not sent, and removes it
+   * from sessionStorage, so that an opt-in later starts a new replay with its own sampling draw.
+   */
+  forget(): void {
+    this.stop(true);
+    this.state = null;
+    this.deps.store.clear();
+  }
+
+  /**
+   * Stops capturing but keeps the replay, its id and its `seq`, and uploads what was captured.
+   * The pause lasts across reloads of the tab until `resumeRecording`, and the idle timeout
+   * does not end a paused replay while its page stays open.
+   */
+  pauseRecording(): void {
+    const state = this.state;
+    if (!state?.sampled || state.paused) return;
+    state.paused = true;
+    this.deps.store.save(state);
+    this.recording?.pause();
+  }
+
+  /** Continues a paused replay with a fresh full snapshot. */
+  resumeRecording(): void {
+    const state = this.state;
+    if (!state?.paused) return;
+    state.paused = false;
+    state.lastActiveMs = Date.now();
+    this.deps.store.save(state);
+    if (this.recording) this.recording.resume();
+    else if (state.sampled && !this.idleEnded) void this.startRecording(state);
+  }
+
+  /** `$mp_replay_id` of the replay being recorded (or paused), or an empty object. */
   properties(): { $mp_replay_id?: string } {
     if (!this.state?.sampled || this.idleEnded) return {};
     return { $mp_replay_id: this.state.replayId };
@@ -164,12 +198,14 @@ export class ReplayController {
 
   private async startRecording(
     state: ReplayState,
-    recorder: Promise<RecorderModule> = this.deps.loadRecorder(),
+    recorder?: Promise<RecorderModule>,
   ): Promise<void> {
     const generation = ++this.generation;
+    // A paused replay loads and starts nothing until `resumeRecording`.
+    if (state.paused) return;
     try {
-      const module = await recorder;
-      if (generation !== this.generation || this.state !== state) return;
+      const module = await (recorder ?? this.deps.loadRecorder());
+      if (generation !== this.generation || this.state !== state || state.paused) return;
       const host = this.createHost(state);
       this.recording = module.startRecording(host);
       if (this.claim?.replay === state) {
@@ -217,6 +253,8 @@ export class ReplayController {
     this.releaseLeftovers(false);
     const sampled = !claim.stopped && isSampledIn(this.deps.config.record_sessions_percent);
     const next = newReplayState(sampled, false, Date.now());
+    // A copy of a paused tab stays paused, like the tab it was copied from.
+    if (claim.replay.paused) next.paused = true;
     const { host, recording } = claim;
     const isCurrent = this.state === claim.replay;
     if (host && recording && sampled && isCurrent && recording === this.recording) {
@@ -282,6 +320,8 @@ export class ReplayController {
   private armTimers(state: ReplayState): void {
     const { record_idle_timeout_ms: idleMs, record_max_ms: maxMs } = this.deps.config;
     const checkIdle = () => {
+      // A paused recorder reports no input, so a pause would otherwise read as idleness.
+      if (state.paused) state.lastActiveMs = Date.now();
       const idleForMs = Date.now() - state.lastActiveMs;
       if (idleForMs < idleMs) this.idleTimer = setTimeout(checkIdle, idleMs - idleForMs);
       else this.endAfterIdle(state);
@@ -313,7 +353,9 @@ export class ReplayController {
     if (this.state !== previous) return;
     this.deps.log.debug('starting a new replay:', reason);
     this.stopCurrent();
-    this.adopt(newReplayState(previous.sampled, previous.forced, Date.now()));
+    const next = newReplayState(previous.sampled, previous.forced, Date.now());
+    if (previous.paused) next.paused = true;
+    this.adopt(next);
   }
 
   private clearTimers(): void {

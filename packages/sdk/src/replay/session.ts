@@ -18,6 +18,11 @@ export interface ReplayState {
   startMs: number;
   /** Unix ms of the latest user input. */
   lastActiveMs: number;
+  /**
+   * Set by `pause_session_recording()` until `resume_session_recording()`. Kept with the
+   * replay, so that a reload of the tab does not record until then.
+   */
+  paused?: boolean;
   replayStartUrl: string;
 }
 
@@ -65,5 +70,9 @@ export class ReplayStore {
 
   save(state: ReplayState): void {
     this.store.write(this.key, state);
+  }
+
+  clear(): void {
+    this.store.remove(this.key);
   }
 }
