@@ -164,6 +164,8 @@ describeEachDatabase('replay feed filters', (database) => {
     ['n%e', []],
     ['_', ['a']],
     ['nobody', []],
+    ['\u0000', ['a', 'b', 'c', 'd', 'e']],
+    ['nn\u0000', ['a', 'b']],
     ['émile', ['e']],
     ['ÉMILE ZOË', ['e']],
   ])('q=%s finds %j', async (q, expected) => {
@@ -211,5 +213,11 @@ describeEachDatabase('replay feed filters', (database) => {
     );
     const response = await server().api(`/api/replays?${search}`);
     await expectErrorResponse(response, 400, { field });
+  });
+
+  it('rejects a repeated parameter', async () => {
+    const response = await server().api('/api/replays?limit=10&limit=20');
+    const error = await expectErrorResponse(response, 400, { field: 'limit' });
+    expect(error.error).toContain('given 2 times');
   });
 });

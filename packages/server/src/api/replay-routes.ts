@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChunkList, ReplayPage, ReplaySort } from '@reprise/protocol';
 import { z } from 'zod';
+import { countLinkedEvents } from '../analytics/replay-events.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import type { ChunkRow } from '../store/metadata/index.js';
@@ -10,11 +11,16 @@ import { parseInput } from './body.js';
 import { requirePrincipal, resolveProject } from './principal.js';
 import { decodeCursor, encodeCursor, toChunkInfo, toReplaySummary } from './replay-view.js';
 
+function withoutControlCharacters(text: string): string {
+  return [...text].filter((character) => character >= ' ' && character !== '\u007f').join('');
+}
+
 const time = z.coerce.number().int().nonnegative();
 
 const listSchema = z.object({
   project: z.string().optional(),
-  q: z.string().max(320, 'must be at most 320 characters').optional(),
+  // Control characters cannot occur in names or ids; a NUL would also cut LIKE patterns short.
+  q: z.string().max(320).transform(withoutControlCharacters).optional(),
   distinct_id: z.string().max(255).optional(),
   user_id: z.string().max(255).optional(),
   from: time.optional(),
@@ -26,7 +32,10 @@ const listSchema = z.object({
 
 const replayParams = z.object({ id: z.string().min(1).max(64) });
 const chunkParams = replayParams.extend({
-  seq: z.coerce.number().int('must be an integer').nonnegative(),
+  seq: z
+    .string()
+    .regex(/^\d{1,10}$/, 'must be a whole number such as 0 or 12')
+    .transform(Number),
 });
 
 const sortValue: Record<
@@ -69,7 +78,13 @@ export function registerReplayRoutes(app: FastifyInstance, context: ServerContex
     const last = page.at(-1);
     const nextCursor =
       rows.length > input.limit && last ? encodeCursor(sortValue[input.sort](last), last.id) : null;
-    return { replays: page.map(toReplaySummary), nextCursor };
+    const counts = await countLinkedEvents(
+      context.metadata.connection.db,
+      project.id,
+      page.map((row) => row.id),
+    );
+    const replays = page.map((row) => toReplaySummary(row, counts.get(row.id) ?? 0));
+    return { replays, nextCursor };
   });
 
   app.get('/api/replays/:id', async (request) => {
@@ -77,7 +92,8 @@ export function registerReplayRoutes(app: FastifyInstance, context: ServerContex
     const project = await projectOf(context, request);
     const replay = await context.metadata.replays.getReplay(project.id, id);
     if (!replay) throw notFound(`Replay ${id} not found`);
-    return toReplaySummary(replay);
+    const counts = await countLinkedEvents(context.metadata.connection.db, project.id, [id]);
+    return toReplaySummary(replay, counts.get(id) ?? 0);
   });
 
   app.get('/api/replays/:id/chunks', async (request): Promise<ChunkList> => {

@@ -1,7 +1,11 @@
 import type { ChunkInfo, ReplaySummary } from '@reprise/protocol';
 import type { ChunkRow, ReplayWithProfile } from '../store/metadata/index.js';
 
-export function toReplaySummary(row: ReplayWithProfile): ReplaySummary {
+/** `analyticsEventCount` is the number of events linked to the replay (`countLinkedEvents`). */
+export function toReplaySummary(
+  row: ReplayWithProfile,
+  analyticsEventCount: number,
+): ReplaySummary {
   return {
     id: row.id,
     projectId: row.project_id,
@@ -20,6 +24,7 @@ export function toReplaySummary(row: ReplayWithProfile): ReplaySummary {
     clickCount: row.click_count,
     rageClickCount: row.rage_click_count,
     errorCount: row.error_count,
+    analyticsEventCount,
     bytes: row.bytes,
     browser: row.browser,
     os: row.os,

@@ -20,7 +20,7 @@ export class ApiError extends Error {
 export type QueryValue = string | number | null | undefined;
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   query?: Record<string, QueryValue>;
   /** Sent as JSON. */
   body?: unknown;

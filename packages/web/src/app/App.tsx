@@ -4,6 +4,8 @@ import { AuthProvider } from '../auth/AuthContext.js';
 import { InvitePage } from '../auth/InvitePage.js';
 import { LoginPage } from '../auth/LoginPage.js';
 import { FeedPage } from '../feed/FeedPage.js';
+import { DeletionRequestsRoute, ProjectSettingsRoute } from '../lifecycle/routes.js';
+import { EventReportRoute, FunnelReportRoute, UserRoute, UsersRoute } from '../reports/routes.js';
 import { TeamPage } from '../team/TeamPage.js';
 import { StatusMessage } from '../ui/StatusMessage.js';
 import { Header } from './Header.js';
@@ -63,6 +65,10 @@ export function App() {
             <Route index element={<FeedRedirect />} />
             <Route path="/replays" element={<FeedPage />} />
             <Route path="/replays/:id" element={<PlayerRoute />} />
+            <Route path="/users" element={<UsersRoute />} />
+            <Route path="/users/:id" element={<UserRoute />} />
+            <Route path="/reports/events" element={<EventReportRoute />} />
+            <Route path="/reports/funnels" element={<FunnelReportRoute />} />
             <Route
               path="/settings/members"
               element={
@@ -71,6 +77,8 @@ export function App() {
                 </RequireAdmin>
               }
             />
+            <Route path="/settings/project" element={<ProjectSettingsRoute />} />
+            <Route path="/settings/deletion-requests" element={<DeletionRequestsRoute />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

@@ -48,9 +48,48 @@ export function Header() {
         >
           Replays
         </NavLink>
+        <NavLink
+          to={`/users${projectSearch(projectId)}`}
+          className={navClass}
+          data-testid="nav-users"
+        >
+          Users
+        </NavLink>
+        <NavLink
+          to={`/reports/events${projectSearch(projectId)}`}
+          className={navClass}
+          data-testid="nav-events"
+        >
+          Events
+        </NavLink>
+        <NavLink
+          to={`/reports/funnels${projectSearch(projectId)}`}
+          className={navClass}
+          data-testid="nav-funnels"
+        >
+          Funnels
+        </NavLink>
         {isAdmin && (
           <NavLink to="/settings/members" className={navClass} data-testid="nav-team">
             Team
+          </NavLink>
+        )}
+        {isAdmin && (
+          <NavLink
+            to={`/settings/project${projectSearch(projectId)}`}
+            className={navClass}
+            data-testid="nav-project"
+          >
+            Project
+          </NavLink>
+        )}
+        {isAdmin && (
+          <NavLink
+            to={`/settings/deletion-requests${projectSearch(projectId)}`}
+            className={navClass}
+            data-testid="nav-deletions"
+          >
+            Deletions
           </NavLink>
         )}
       </nav>

@@ -31,14 +31,26 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   return children;
 }
 
+interface RequireAdminProps {
+  children: ReactNode;
+  /** Title shown to members in place of the page; defaults to the team page's. */
+  deniedTitle?: string;
+  /** Explanation under the title; defaults to the team page's. */
+  deniedDetail?: string;
+}
+
 /** Shows `children` to admins only. Members get an explanation instead. */
-export function RequireAdmin({ children }: { children: ReactNode }) {
+export function RequireAdmin({
+  children,
+  deniedTitle = 'Only admins can manage the team',
+  deniedDetail = 'Ask an admin of your Reprise team to add or remove teammates.',
+}: RequireAdminProps) {
   const { session } = useAuth();
   if (session?.member.role !== 'admin') {
     return (
       <main className="page page--center">
-        <StatusMessage kind="error" title="Only admins can manage the team">
-          Ask an admin of your Reprise team to add or remove teammates.
+        <StatusMessage kind="error" title={deniedTitle}>
+          {deniedDetail}
         </StatusMessage>
       </main>
     );

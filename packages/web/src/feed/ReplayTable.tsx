@@ -39,8 +39,11 @@ export function ReplayTable({ replays, playerPath }: ReplayTableProps) {
           <th scope="col" className="numeric">
             Clicks
           </th>
-          <th scope="col" className="numeric">
+          <th scope="col" className="numeric" title="Analytics events linked to the replay">
             Events
+          </th>
+          <th scope="col" className="numeric" title="rrweb events: DOM changes, input, scrolls">
+            rrweb events
           </th>
         </tr>
       </thead>
@@ -95,6 +98,9 @@ function ReplayRow({ replay, now, href, onOpen }: ReplayRowProps) {
         {replay.firstUrl ?? '–'}
       </td>
       <td className="numeric">{numberFormat.format(replay.clickCount)}</td>
+      <td className="numeric" data-testid="replay-row-analytics-events">
+        {numberFormat.format(replay.analyticsEventCount)}
+      </td>
       <td className="numeric">{numberFormat.format(replay.eventCount)}</td>
     </tr>
   );

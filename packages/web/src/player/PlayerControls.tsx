@@ -2,10 +2,13 @@ import { formatClock } from '../format/time.js';
 import { CopyButton } from '../ui/CopyButton.js';
 import { playbackSpeeds } from './replayer-factory.js';
 import type { PlayerState } from './replay-session.js';
+import type { TimelineMarker } from './timeline.js';
 import { Timeline } from './Timeline.js';
 
 interface PlayerControlsProps {
   state: PlayerState;
+  /** Timeline markers: rrweb's clicks and page loads, and any others. */
+  markers: TimelineMarker[];
   isFullscreen: boolean;
   onTogglePlay(): void;
   onSeek(positionMs: number): void;
@@ -33,7 +36,7 @@ export function PlayerControls(props: PlayerControlsProps) {
       <Timeline
         currentMs={state.currentMs}
         totalMs={state.totalMs}
-        markers={state.markers}
+        markers={props.markers}
         onSeek={props.onSeek}
       />
       <div className="controls__row">

@@ -1,10 +1,11 @@
 import type { ChunkInfo } from '@reprise/protocol';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { StatusMessage } from '../ui/StatusMessage.js';
 import { PlayerControls } from './PlayerControls.js';
 import { ReplaySession } from './replay-session.js';
 import { fitScale } from './scale.js';
 import { usePlayerKeys, useElementSize, useFullscreen, usePlayerState } from './player-hooks.js';
+import type { TimelineMarker } from './timeline.js';
 
 interface ReplayPlayerProps {
   chunks: ChunkInfo[];
@@ -12,10 +13,23 @@ interface ReplayPlayerProps {
   startAtMs: number;
   /** Builds the share link for a position in ms from the start. */
   shareUrl(positionMs: number): string;
+  /** Markers shown with rrweb's own, for example analytics events; memoize the list. */
+  extraMarkers?: TimelineMarker[];
+  /** Called with the session when it starts, and with null when it ends. */
+  onSession?(session: ReplaySession | null): void;
 }
 
+const noMarkers: TimelineMarker[] = [];
+
 /** Renders the replay area with its controls, and owns one ReplaySession while mounted. */
-export function ReplayPlayer({ chunks, fetchChunk, startAtMs, shareUrl }: ReplayPlayerProps) {
+export function ReplayPlayer({
+  chunks,
+  fetchChunk,
+  startAtMs,
+  shareUrl,
+  extraMarkers = noMarkers,
+  onSession,
+}: ReplayPlayerProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const stageRef = useRef<HTMLDivElement>(null);
   const mountRef = useRef<HTMLDivElement>(null);
@@ -30,9 +44,11 @@ export function ReplayPlayer({ chunks, fetchChunk, startAtMs, shareUrl }: Replay
     if (!mount) return;
     const created = new ReplaySession({ mount, chunks, fetchChunk, startAtMs, autoplay: true });
     setSession(created);
+    onSession?.(created);
     return () => {
       created.destroy();
       setSession(null);
+      onSession?.(null);
     };
     // The session reads the start position once: a new `t` must not reload the replay.
   }, [chunks, fetchChunk]);
@@ -43,6 +59,12 @@ export function ReplayPlayer({ chunks, fetchChunk, startAtMs, shareUrl }: Replay
     [session],
   );
   usePlayerKeys({ togglePlay, seekBy });
+
+  const rrwebMarkers = state?.markers ?? noMarkers;
+  const markers = useMemo(
+    () => (extraMarkers.length === 0 ? rrwebMarkers : [...rrwebMarkers, ...extraMarkers]),
+    [rrwebMarkers, extraMarkers],
+  );
 
   const viewport = state?.viewport ?? null;
   const scale = viewport ? fitScale(stageSize, viewport) : 1;
@@ -101,6 +123,7 @@ export function ReplayPlayer({ chunks, fetchChunk, startAtMs, shareUrl }: Replay
       {state && (
         <PlayerControls
           state={state}
+          markers={markers}
           isFullscreen={isFullscreen}
           onTogglePlay={togglePlay}
           onSeek={(positionMs) => session?.seek(positionMs)}

@@ -90,19 +90,29 @@ export function Timeline({ currentMs, totalMs, markers, onSeek }: TimelineProps)
   );
 }
 
-/** Renders the click and page-load ticks, memoized because the timeline re-renders each frame. */
+function markerTitle(marker: TimelineMarker): string {
+  if (marker.kind === 'page') return `Page load: ${marker.label ?? ''}`;
+  if (marker.kind === 'event') return `Event: ${marker.label ?? ''}`;
+  return 'Click';
+}
+
+/**
+ * Renders the click, page-load and analytics event ticks, memoized because the timeline
+ * re-renders each frame.
+ */
 const TimelineMarkers = memo(function TimelineMarkers(props: {
   markers: TimelineMarker[];
   totalMs: number;
 }) {
   const { markers, totalMs } = props;
   if (totalMs <= 0) return null;
-  return markers.map((marker) => (
+  return markers.map((marker, index) => (
     <span
-      key={`${marker.kind}-${marker.atMs}`}
+      key={`${marker.kind}-${marker.atMs}-${index}`}
       className={`timeline__marker timeline__marker--${marker.kind}`}
-      style={{ left: `${(marker.atMs / totalMs) * 100}%` }}
-      title={marker.kind === 'page' ? `Page load: ${marker.label ?? ''}` : 'Click'}
+      style={{ left: `${(Math.min(marker.atMs, totalMs) / totalMs) * 100}%` }}
+      title={markerTitle(marker)}
+      data-testid={`timeline-marker-${marker.kind}`}
     />
   ));
 });

@@ -42,6 +42,21 @@ export function parseStartOffset(value: string | null, totalMs: number): number 
   return Math.min(Math.floor(Number(value)), Math.max(0, totalMs));
 }
 
+/**
+ * Reads the `at` URL parameter, a Unix ms time, as a position from the replay's start that
+ * opens `leadInMs` before it. Returns null when it is missing or not a number; the result is
+ * kept within the replay.
+ */
+export function parseStartTime(
+  value: string | null,
+  bounds: ReplayBounds | null,
+  leadInMs = 3000,
+): number | null {
+  if (!value || !/^\d+$/.test(value) || !bounds) return null;
+  const offset = Number(value) - bounds.startMs - leadInMs;
+  return Math.min(Math.max(0, offset), bounds.endMs - bounds.startMs);
+}
+
 /** Builds the link that opens this replay at `positionMs` from its start. */
 export function replayShareUrl(
   origin: string,
@@ -56,10 +71,11 @@ export function replayShareUrl(
 }
 
 export interface TimelineMarker {
-  kind: 'click' | 'page';
+  /** `event` marks an analytics event linked to the replay; the others come from rrweb. */
+  kind: 'click' | 'page' | 'event';
   /** Position from the replay's start, ms. */
   atMs: number;
-  /** Page URL, for `page` markers. */
+  /** Page URL for `page` markers, event name for `event` markers. */
   label?: string;
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { peopleOperations, type PeopleOperation, type PeopleUpdate } from '@reprise/protocol';
+import type { PeopleIndex } from '../../analytics/people-index.js';
 import { isPlainObject, readJsonObject } from './json.js';
 import type { Database, EventTable, ProfileTable } from './schema.js';
 
@@ -11,7 +12,11 @@ const insertBatchRows = 500;
 
 /** Analytics events, user profiles, group profiles and the device-to-user map. */
 export class AnalyticsStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `people` keeps sessions and users up to date in the same transactions, when given. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly people?: PeopleIndex,
+  ) {}
 
   /** Inserts events, skipping those whose `insert_id` is already stored; returns how many were new. */
   async insertEvents(rows: EventRow[]): Promise<number> {
@@ -25,6 +30,7 @@ export class AnalyticsStore {
           .executeTakeFirst();
         inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
       }
+      await this.people?.noteEvents(trx, rows);
     });
     return inserted;
   }
@@ -76,11 +82,17 @@ export class AnalyticsStore {
 
   /** Stores that `deviceId` belonged to `userId`; the first user seen for a device stays. */
   async recordIdentity(projectId: string, deviceId: string, userId: string, now: number) {
-    await this.db
-      .insertInto('identities')
-      .values({ project_id: projectId, device_id: deviceId, user_id: userId, created_at: now })
-      .onConflict((oc) => oc.columns(['project_id', 'device_id']).doNothing())
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      await this.people?.lockDevices(trx, projectId, [deviceId]);
+      const result = await trx
+        .insertInto('identities')
+        .values({ project_id: projectId, device_id: deviceId, user_id: userId, created_at: now })
+        .onConflict((oc) => oc.columns(['project_id', 'device_id']).doNothing())
+        .executeTakeFirst();
+      if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) {
+        await this.people?.noteIdentity(trx, projectId, deviceId, userId);
+      }
+    });
   }
 
   async setGroupProperties(
@@ -192,8 +204,11 @@ function applyOperation(operation: string, current: unknown, operand: unknown): 
       return operand;
     case '$set_once':
       return current === undefined ? operand : current;
-    case '$add':
-      return (typeof current === 'number' ? current : 0) + (operand as number);
+    case '$add': {
+      // A sum past the largest double becomes Infinity, which JSON cannot store: keep the value.
+      const sum = (typeof current === 'number' ? current : 0) + (operand as number);
+      return Number.isFinite(sum) ? sum : current;
+    }
     case '$append':
       return [...list, operand];
     case '$union': {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
@@ -36,8 +36,12 @@ export async function openMetadataConnection(options: {
 }
 
 function openSqlite(dataDir: string): MetadataConnection {
-  mkdirSync(dataDir, { recursive: true });
-  const database = new BetterSqlite3(join(dataDir, 'reprise.db'));
+  // Recordings and profiles are personal data: only the server's user may read them. SQLite
+  // creates its -wal and -shm files with the database file's permissions.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, 'reprise.db');
+  const database = new BetterSqlite3(file);
+  chmodSync(file, 0o600);
   // WAL lets the API read while ingestion writes; FULL makes every commit durable before the
   // SDK gets its 200.
   database.pragma('journal_mode = WAL');

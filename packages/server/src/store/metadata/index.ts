@@ -1,3 +1,4 @@
+import { PeopleIndex } from '../../analytics/people-index.js';
 import { AccountStore } from './accounts.js';
 import { AnalyticsStore } from './analytics.js';
 import { openMetadataConnection, type MetadataConnection } from './connect.js';
@@ -9,6 +10,8 @@ export interface MetadataStore {
   accounts: AccountStore;
   replays: ReplayStore;
   analytics: AnalyticsStore;
+  /** Sessions and users derived from events, kept up to date by `analytics`. */
+  people: PeopleIndex;
   close(): Promise<void>;
 }
 
@@ -17,11 +20,13 @@ export async function openMetadataStore(options: {
   databaseUrl: string | null;
 }): Promise<MetadataStore> {
   const connection = await openMetadataConnection(options);
+  const people = new PeopleIndex(connection.dialect);
   return {
     connection,
     accounts: new AccountStore(connection.db),
     replays: new ReplayStore(connection.db, connection.dialect),
-    analytics: new AnalyticsStore(connection.db),
+    analytics: new AnalyticsStore(connection.db, people),
+    people,
     close: () => connection.close(),
   };
 }

@@ -1,4 +1,6 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { analyticsMigration } from './analytics-migration.js';
+import { lifecycleMigration } from './lifecycle-migration.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -216,6 +218,8 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0002-lifecycle': lifecycleMigration,
+    '0003-analytics': analyticsMigration,
   };
 }
 

@@ -16,6 +16,11 @@ describe('applyPeopleOperations', () => {
     expect(result).toEqual({ visits: 5, new: -1 });
   });
 
+  it('$add keeps the value on overflow', () => {
+    const result = applyPeopleOperations({ total: 1e308 }, { $add: { total: 1e308 } });
+    expect(result?.total).toBe(1e308);
+  });
+
   it('$add replaces a non-number', () => {
     expect(applyPeopleOperations({ visits: 'x' }, { $add: { visits: 2 } })).toEqual({ visits: 2 });
   });

@@ -12,7 +12,8 @@ describeEachStore('replay store', (store) => {
 
   it('sums facts of replaced chunks once', async () => {
     const replays = store().replays;
-    await replays.storeChunk(chunkRow({ replay_id: 's1', seq: 0, click_count: 2 }), facts);
+    const long = { first_ts: 0, last_ts: 10_000 };
+    await replays.storeChunk(chunkRow({ replay_id: 's1', seq: 0, click_count: 2, ...long }), facts);
     await replays.storeChunk(chunkRow({ replay_id: 's1', seq: 1, error_count: 1 }), facts);
     const retry = chunkRow({
       replay_id: 's1',
@@ -33,6 +34,20 @@ describeEachStore('replay store', (store) => {
     expect(replay?.rage_click_count).toBe(1);
     expect(replay?.active_ms).toBe(1_200);
     expect(replay?.bytes).toBe(350);
+  });
+
+  it('caps active time at the duration', async () => {
+    const replays = store().replays;
+    const chunk = { replay_id: 'a1', first_ts: 1_000, last_ts: 1_400, active_ms: 1_000 };
+    await replays.storeChunk(chunkRow({ ...chunk, seq: 0 }), facts);
+    await replays.storeChunk(
+      chunkRow({ ...chunk, seq: 1, first_ts: 1_500, last_ts: 1_600 }),
+      facts,
+    );
+
+    const replay = await replays.getReplay('p1', 'a1');
+    expect(replay?.duration_ms).toBe(600);
+    expect(replay?.active_ms).toBe(600);
   });
 
   it('first chunk fixes expiry and platform', async () => {
@@ -161,7 +176,11 @@ describeEachStore('replay expiry', (store) => {
     await add('p3', 'today', '2030-01-10');
     await add('p4', 'other-old', '2030-01-01');
 
-    expect(await store().replays.deleteExpired('2030-01-10', 100)).toBe(2);
+    expect(await store().replays.deleteExpired('2030-01-10', 100)).toEqual({
+      replays: 2,
+      chunks: 4,
+      byProject: { p3: 1, p4: 1 },
+    });
     expect(await store().replays.getReplay('p3', 'old')).toBeUndefined();
     expect(await store().replays.listChunks('p3', 'old')).toEqual([]);
     expect(await store().replays.getReplay('p4', 'other-old')).toBeUndefined();
@@ -171,9 +190,9 @@ describeEachStore('replay expiry', (store) => {
 
   it('deletes at most the limit', async () => {
     for (const replay of ['l1', 'l2', 'l3']) await add('p5', replay, '2029-12-01', [0]);
-    expect(await store().replays.deleteExpired('2029-12-02', 2)).toBe(2);
+    expect((await store().replays.deleteExpired('2029-12-02', 2)).replays).toBe(2);
     expect(await store().replays.countReplays('p5')).toBe(1);
-    expect(await store().replays.deleteExpired('2029-12-02', 2)).toBe(1);
+    expect((await store().replays.deleteExpired('2029-12-02', 2)).replays).toBe(1);
     expect(await store().replays.countReplays('p5')).toBe(0);
   });
 });

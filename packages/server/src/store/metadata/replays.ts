@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ReplaySort } from '@reprise/protocol';
 import type { Dialect } from './migrations.js';
+import { selectMatchingReplays } from './replay-search.js';
 import type { Database, ReplayChunkTable, ReplayTable } from './schema.js';
 
 export type ReplayRow = Selectable<ReplayTable>;
@@ -17,6 +18,14 @@ export interface NewReplayFacts {
   expiresOn: string;
   browser: string | null;
   os: string | null;
+}
+
+/** Counts of what one `deleteExpired` call deleted. */
+export interface ExpiredDeletion {
+  replays: number;
+  chunks: number;
+  /** Replays deleted per project id. */
+  byProject: Record<string, number>;
 }
 
 export interface ReplayFilter {
@@ -143,7 +152,10 @@ export class ReplayStore {
 
   async listReplays(filter: ReplayFilter): Promise<ReplayWithProfile[]> {
     const column = sortColumns[filter.sort];
-    let query = this.selectWithProfile().where('r.project_id', '=', filter.projectId);
+    const text = filter.search?.trim() ?? '';
+    let query = (
+      text === '' ? this.selectWithProfile() : await this.selectMatching(filter.projectId, text)
+    ).where('r.project_id', '=', filter.projectId);
 
     if (filter.distinctId !== undefined) {
       const id = filter.distinctId;
@@ -157,19 +169,6 @@ export class ReplayStore {
     }
     if (filter.startedBefore !== undefined) {
       query = query.where('r.started_at', '<', filter.startedBefore);
-    }
-    if (filter.search !== undefined && filter.search.trim() !== '') {
-      const text = filter.search.trim();
-      const profileIds = await this.findProfilesMatching(filter.projectId, text);
-      const ids = [text, ...profileIds];
-      query = query.where((eb) =>
-        eb.or([
-          eb('r.distinct_id', 'in', ids),
-          eb('r.user_id', 'in', ids),
-          eb('r.device_id', '=', text),
-          eb('r.id', '=', text),
-        ]),
-      );
     }
     if (filter.after) {
       const { value, id } = filter.after;
@@ -217,30 +216,42 @@ export class ReplayStore {
   }
 
   /**
-   * Deletes up to `limit` replays whose expiry day is before `today`, with their chunk rows,
-   * and returns how many replays went. Their blobs go by expiry-day prefix, separately.
+   * Deletes up to `limit` replays whose expiry day is before `today`, with their chunk rows, in
+   * one transaction, and returns what went. Their blobs go by expiry-day prefix, separately.
    */
-  async deleteExpired(today: string, limit: number): Promise<number> {
+  async deleteExpired(today: string, limit: number): Promise<ExpiredDeletion> {
     return this.db.transaction().execute(async (trx) => {
       const expired = await trx
         .selectFrom('replays')
         .select(['project_id', 'id'])
         .where('expires_on', '<', today)
+        .orderBy('expires_on')
         .limit(limit)
         .execute();
+      const idsByProject = new Map<string, string[]>();
       for (const replay of expired) {
-        await trx
-          .deleteFrom('replay_chunks')
-          .where('project_id', '=', replay.project_id)
-          .where('replay_id', '=', replay.id)
-          .execute();
-        await trx
-          .deleteFrom('replays')
-          .where('project_id', '=', replay.project_id)
-          .where('id', '=', replay.id)
-          .execute();
+        const ids = idsByProject.get(replay.project_id) ?? [];
+        ids.push(replay.id);
+        idsByProject.set(replay.project_id, ids);
       }
-      return expired.length;
+
+      const deletion: ExpiredDeletion = { replays: 0, chunks: 0, byProject: {} };
+      for (const [projectId, ids] of idsByProject) {
+        const chunks = await trx
+          .deleteFrom('replay_chunks')
+          .where('project_id', '=', projectId)
+          .where('replay_id', 'in', ids)
+          .executeTakeFirst();
+        const replays = await trx
+          .deleteFrom('replays')
+          .where('project_id', '=', projectId)
+          .where('id', 'in', ids)
+          .executeTakeFirst();
+        deletion.chunks += Number(chunks.numDeletedRows);
+        deletion.replays += Number(replays.numDeletedRows);
+        deletion.byProject[projectId] = Number(replays.numDeletedRows);
+      }
+      return deletion;
     });
   }
 
@@ -254,6 +265,12 @@ export class ReplayStore {
       )
       .selectAll('r')
       .select(['p.name as profile_name', 'p.email as profile_email']);
+  }
+
+  /** Selects the replays that a free-text search matches; see `selectMatchingReplays`. */
+  private async selectMatching(projectId: string, text: string) {
+    const profileIds = await this.findProfilesMatching(projectId, text);
+    return selectMatchingReplays(this.db, projectId, text, profileIds);
   }
 
   private async findProfilesMatching(projectId: string, text: string): Promise<string[]> {
@@ -304,10 +321,13 @@ async function recomputeReplay(
 
   // Identity and first URL come from the earliest chunk that has them: a late batch from an
   // expired recording may carry the identity of a later visit, and must not move the replay.
+  // Such a batch is sent by a later page load, with that page's device id when the visitor
+  // reset or lost their cookies. So user and distinct ids come from chunks of the replay's
+  // device only, or an anonymous replay would get the later visit's user.
   const firstUrl = await firstNonNull(db, projectId, replayId, 'first_url');
-  const userId = await firstNonNull(db, projectId, replayId, 'user_id');
   const deviceId = await firstNonNull(db, projectId, replayId, 'device_id');
-  const distinctId = await firstNonNull(db, projectId, replayId, 'distinct_id');
+  const userId = await firstNonNull(db, projectId, replayId, 'user_id', deviceId);
+  const distinctId = await firstNonNull(db, projectId, replayId, 'distinct_id', deviceId);
 
   const startedAt = Number(totals.started_at);
   const endedAt = Number(totals.ended_at);
@@ -317,7 +337,8 @@ async function recomputeReplay(
       started_at: startedAt,
       ended_at: endedAt,
       duration_ms: Math.max(0, endedAt - startedAt),
-      active_ms: Number(totals.active_ms),
+      // Each chunk credits a tail after its last input, so the sum can pass the duration.
+      active_ms: Math.min(Number(totals.active_ms), Math.max(0, endedAt - startedAt)),
       chunk_count: Number(totals.chunk_count),
       event_count: Number(totals.event_count),
       click_count: Number(totals.click_count),
@@ -335,20 +356,28 @@ async function recomputeReplay(
     .execute();
 }
 
+/**
+ * Returns `column` of the replay's earliest chunk where it is set. With `deviceId`, chunks of
+ * another device are skipped; chunks without a device id still count.
+ */
 async function firstNonNull(
   db: Kysely<Database>,
   projectId: string,
   replayId: string,
   column: 'first_url' | 'user_id' | 'device_id' | 'distinct_id',
+  deviceId: string | null = null,
 ): Promise<string | null> {
-  const row = await db
+  let query = db
     .selectFrom('replay_chunks')
     .select(column)
     .where('project_id', '=', projectId)
     .where('replay_id', '=', replayId)
-    .where(column, 'is not', null)
-    .orderBy('seq')
-    .limit(1)
-    .executeTakeFirst();
+    .where(column, 'is not', null);
+  if (deviceId !== null) {
+    query = query.where((eb) =>
+      eb.or([eb('device_id', '=', deviceId), eb('device_id', 'is', null)]),
+    );
+  }
+  const row = await query.orderBy('seq').limit(1).executeTakeFirst();
   return row?.[column] ?? null;
 }

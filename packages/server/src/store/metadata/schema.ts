@@ -14,6 +14,10 @@ export interface Database {
   profiles: ProfileTable;
   identities: IdentityTable;
   group_profiles: GroupProfileTable;
+  user_sessions: UserSessionTable;
+  analytics_users: AnalyticsUserTable;
+  deletion_requests: DeletionRequestTable;
+  deletion_request_ids: DeletionRequestIdTable;
 }
 
 export interface ProjectTable {
@@ -154,4 +158,75 @@ export interface GroupProfileTable {
   group_id: string;
   properties: string;
   updated_at: number;
+}
+
+/**
+ * Sessions of each user, kept up to date when events or identities are stored: a gap of 30
+ * minutes or more between two events of a user starts a new session.
+ */
+export interface UserSessionTable {
+  project_id: string;
+  /** Canonical user id: the user id of the event or of its device, else its distinct id. */
+  person_id: string;
+  /** Time of the session's first event. */
+  start_ms: number;
+  /** Time of the session's last event. */
+  end_ms: number;
+}
+
+/** Each canonical user seen in events, with the times of their first and last event. */
+export interface AnalyticsUserTable {
+  project_id: string;
+  person_id: string;
+  first_seen_ms: number;
+  last_seen_ms: number;
+}
+
+/** A request to delete the data of some users of a project, and the progress of its job. */
+export interface DeletionRequestTable {
+  id: string;
+  project_id: string;
+  /** A member's email, or `API secret <key id>`. */
+  requested_by: string;
+  requested_by_member_id: string | null;
+  requested_by_api_key_id: string | null;
+  /** The requested distinct ids, without duplicates: a JSON array in a TEXT column. */
+  distinct_ids: string;
+  id_count: number;
+  /** Requested ids plus those found through `identities`, once a run resolved them. */
+  resolved_id_count: number;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  error: string | null;
+  /** Number of claims so far. */
+  attempts: number;
+  /** Random value of the current claim; progress updates of an older claim change nothing. */
+  claim_token: string | null;
+  /** Last sign of life of the running job; a stale one lets another process resume. */
+  heartbeat_at: number | null;
+  /** Earliest time a pending request may be claimed again after a failed attempt. */
+  retry_at: number | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  /** End of the late-arrival window; null while the request is open. */
+  drop_until: number | null;
+  deleted_replays: number;
+  deleted_chunks: number;
+  deleted_blobs: number;
+  deleted_events: number;
+  deleted_profiles: number;
+  deleted_identities: number;
+}
+
+/**
+ * Ids whose incoming data ingestion drops: the ids of a deletion request and those resolved
+ * from them. Each row is deleted once its `drop_until` has passed, because ids are personal data.
+ */
+export interface DeletionRequestIdTable {
+  request_id: string;
+  project_id: string;
+  /** A distinct id, device id or user id. */
+  id: string;
+  /** The request's `drop_until`, copied here so that ingestion reads one table. */
+  drop_until: number | null;
 }
