@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { launchChromium } from '@reprise/e2e/support';
-import { exportSample } from '@reprise/server';
+import { exportSample, sampleOrigin } from '@reprise/server';
 import { startTestServer } from '@reprise/server/test-support';
 import { journeys } from './journeys.js';
 
@@ -57,7 +57,9 @@ try {
     replayIds.forEach((id) => known.add(id));
     const sample = await exportSample(server.context, 'default', replayIds);
     const file = join(samplesFolder, `${journey.name}.json.gz`);
-    writeFileSync(file, gzipSync(JSON.stringify(sample), { level: 9 }));
+    // The shop ran on a random port; samples name the default address, which import rewrites.
+    const text = JSON.stringify(sample).replaceAll(server.url, sampleOrigin);
+    writeFileSync(file, gzipSync(text, { level: 9 }));
     const chunks = sample.replays.reduce((total, replay) => total + replay.chunks.length, 0);
     console.log(
       `${journey.name}: ${replayIds.length} replay, ${chunks} chunks, ${sample.events.length} events -> ${file}`,

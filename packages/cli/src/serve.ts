@@ -52,6 +52,7 @@ function banner(url: string, firstStart: FirstStartCredentials | null): string {
       firstStart.generatedApiSecret
         ? `    API secret:      ${firstStart.generatedApiSecret}   (Authorization: Bearer …)`
         : '    API secret:      (from REPRISE_API_SECRET)',
+      '  Lost one later? reprise reset-password <email>, reprise create-api-secret.',
       '',
     );
   }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import {
   eventTimeMs,
@@ -7,7 +8,10 @@ import {
   peopleUpdateSchema,
   trackedEventSchema,
 } from './analytics.js';
-import { describeIssues } from './validation.js';
+import { describeIssues, useFriendlyIssueMessages } from './validation.js';
+
+// The server describes problems with these messages; the tests check the same text.
+useFriendlyIssueMessages(z);
 
 function issuesOf(result: { success: boolean; error?: Parameters<typeof describeIssues>[0] }) {
   expect(result.success).toBe(false);

@@ -5,6 +5,8 @@ import { maxIdentityLength } from './record.js';
 export const maxEventNameLength = 255;
 /** Maximum number of properties on one event or one profile update. */
 export const maxPropertyCount = 1000;
+/** Maximum nesting of objects and arrays in one event or profile update, counting the item itself. */
+export const maxAnalyticsDepth = 32;
 /** Maximum length of a property name, in characters. */
 export const maxPropertyNameLength = 255;
 
@@ -35,14 +37,14 @@ const propertyMap = z
  */
 export const trackedEventSchema = z.object({
   event: z
-    .string({ message: 'is required' })
+    .string()
     .min(1, 'must not be empty')
     .max(maxEventNameLength, `must be at most ${maxEventNameLength} characters`),
   // A pipe, not an intersection: zod raises on an intersection whose sides output different
   // values, which the `distinct_id` transform (a number becomes text) causes.
   properties: propertyMap.pipe(
     z.looseObject({
-      token: z.string({ message: 'is required' }).min(1, 'must not be empty'),
+      token: z.string().min(1, 'must not be empty'),
       distinct_id: identity.optional(),
       time: z.number().finite().nonnegative().optional(),
       $insert_id: z.string().max(255, 'must be at most 255 characters').optional(),
@@ -82,7 +84,7 @@ const operationFields = {
 
 /** One profile update as `/engage/` receives it. */
 export const peopleUpdateSchema = z.looseObject({
-  $token: z.string({ message: 'is required' }).min(1, 'must not be empty'),
+  $token: z.string().min(1, 'must not be empty'),
   $distinct_id: identity,
   $device_id: identity.optional(),
   $user_id: identity.optional(),
@@ -94,8 +96,8 @@ export type PeopleUpdate = z.infer<typeof peopleUpdateSchema>;
 
 /** One group profile update as `/groups/` receives it. */
 export const groupUpdateSchema = z.looseObject({
-  $token: z.string({ message: 'is required' }).min(1, 'must not be empty'),
-  $group_key: z.string({ message: 'is required' }).min(1).max(255),
+  $token: z.string().min(1, 'must not be empty'),
+  $group_key: z.string().min(1).max(255),
   $group_id: identity,
   ...operationFields,
 });

@@ -49,6 +49,8 @@ export interface ReplaySummary {
   clickCount: number;
   rageClickCount: number;
   errorCount: number;
+  /** Analytics events whose `$mp_replay_id` is this replay. */
+  analyticsEventCount: number;
   /** Bytes stored, as received (compressed when the SDK compressed). */
   bytes: number;
   browser: string | null;

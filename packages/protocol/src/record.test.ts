@@ -1,6 +1,10 @@
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { describeIssues } from './validation.js';
+import { describeIssues, useFriendlyIssueMessages } from './validation.js';
 import { recordQuerySchema } from './record.js';
+
+// The server describes problems with these messages; the tests check the same text.
+useFriendlyIssueMessages(z);
 
 describe('recordQuerySchema', () => {
   it('accepts the query mixpanel-browser sends', () => {
@@ -38,10 +42,19 @@ describe('recordQuerySchema', () => {
     expect(describeIssues(result.error!)).toContain(message);
   });
 
-  it('takes the last of repeated parameters', () => {
-    const query = recordQuerySchema.parse({ replay_id: ['a', 'b'], seq: ['1', '2'] });
-    expect(query.replay_id).toBe('b');
-    expect(query.seq).toBe(2);
+  it.each([
+    [{ replay_id: ['a', 'b'], seq: '1' }, 'replay_id: given 2 times; send it once'],
+    [{ replay_id: 'a', seq: ['1', '2'] }, 'seq: given 2 times; send it once'],
+    [{ replay_id: 'a', seq: '1', format: ['gzip', 'body'] }, 'format: given 2 times'],
+  ])('rejects repeated parameter %j', (input, message) => {
+    const result = recordQuerySchema.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(describeIssues(result.error!)).toContain(message);
+  });
+
+  it.each(['0x10', '1e3', 'Infinity', ' 1 2'])('rejects seq %s', (seq) => {
+    const result = recordQuerySchema.safeParse({ replay_id: 'a', seq });
+    expect(result.success).toBe(false);
   });
 
   it('accepts numbers from a JSON body', () => {

@@ -7,38 +7,46 @@ export const maxUrlLength = 8192;
 /** Maximum `seq` of a chunk. */
 export const maxSeq = 1_000_000_000;
 
-/** Query values arrive as strings; a repeated parameter arrives as an array, of which the last wins. */
-function lastValue(value: unknown): unknown {
-  return Array.isArray(value) ? value[value.length - 1] : value;
+/**
+ * Query values arrive as strings, and a repeated parameter as an array. A repeated parameter
+ * is rejected rather than resolved: `replay_id=a&replay_id=b` could otherwise write into a
+ * replay the sender did not mean.
+ */
+function single<T extends z.ZodType>(inner: T) {
+  return z.preprocess((value, context) => {
+    if (!Array.isArray(value)) return value;
+    context.addIssue({ code: 'custom', message: `given ${value.length} times; send it once` });
+    return z.NEVER;
+  }, inner);
 }
 
 function text(maxLength: number) {
-  return z.preprocess(
-    lastValue,
-    z.string().max(maxLength, `must be at most ${maxLength} characters`),
-  );
+  return single(z.string().max(maxLength, `must be at most ${maxLength} characters`));
 }
 
+/** Plain decimal numbers only: `Number()` alone would also read `0x10` and `Infinity`. */
+const decimalPattern = /^-?\d+(\.\d+)?$/;
+
 function numberText(message: string, check: (value: number) => boolean) {
-  return z.preprocess(
-    (value) => {
-      const last = lastValue(value);
-      if (typeof last === 'number') return last;
-      if (typeof last !== 'string' || last.trim() === '') return last;
-      return Number(last);
-    },
-    z.number({ message }).refine(check, { message }),
+  return single(
+    z.preprocess(
+      (value) => {
+        if (typeof value === 'number') return value;
+        if (typeof value !== 'string' || value.trim() === '') return value;
+        return decimalPattern.test(value.trim()) ? Number(value) : Number.NaN;
+      },
+      z.number({ message }).refine(check, { message }),
+    ),
   );
 }
 
 const identity = text(maxIdentityLength).optional();
 
 /** Replay ids are UUIDs in both SDKs; any id of letters, digits, `-` and `_` is accepted. */
-export const replayIdSchema = z.preprocess(
-  lastValue,
+export const replayIdSchema = single(
   z
-    .string({ message: 'is required' })
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "-" or "_" (a UUID)'),
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "-" or "_", such as a UUID'),
 );
 
 /**
@@ -51,7 +59,7 @@ export const recordQuerySchema = z.looseObject({
     `must be an integer from 0 to ${maxSeq}`,
     (value) => Number.isInteger(value) && value >= 0 && value <= maxSeq,
   ),
-  format: z.preprocess(lastValue, z.enum(['gzip', 'body']).optional()),
+  format: single(z.enum(['gzip', 'body']).optional()),
   distinct_id: identity,
   $device_id: identity,
   $user_id: identity,

@@ -1,23 +1,43 @@
 import fastifyCookie from '@fastify/cookie';
+import { useFriendlyIssueMessages } from '@reprise/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { apiPlugin } from './api/index.js';
 import type { ServerContext } from './context.js';
 import { registerDemoConfigRoute } from './http/demo.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { installErrorHandler, replyToClientError } from './http/error-handler.js';
 import { staticPlugin } from './http/static.js';
 import { ingestionPlugin } from './ingest/index.js';
 
-/** Hides invite tokens, which are secrets, from request logs. */
-function redactUrl(url: string): string {
-  return url.replace(/\/invites?\/[^/?]+/g, (match) => match.replace(/[^/]+$/, '[redacted]'));
+/**
+ * Shapes a request URL for the log: invite tokens are secrets, and ingestion queries carry
+ * distinct ids and page URLs, which are personal data, so neither is logged.
+ */
+export function redactUrl(url: string): string {
+  const withoutTokens = url.replace(/\/invites?\/[^/?]+/g, (match) =>
+    match.replace(/[^/]+$/, '[redacted]'),
+  );
+  const [path = '', query] = withoutTokens.split('?', 2);
+  const isIngestion = /^\/(record|track|engage|groups|settings)\/?$/.test(path);
+  return isIngestion && query !== undefined ? `${path}?[redacted]` : withoutTokens;
 }
 
 /** Builds the Fastify app: ingestion, the query API, the web app, and health. */
 export async function buildApp(context: ServerContext): Promise<FastifyInstance> {
+  useFriendlyIssueMessages(z);
   const { settings } = context;
   const app = Fastify({
     logger: {
       level: settings.logLevel,
+      // People read a terminal; log collectors read JSON lines.
+      ...(process.stdout.isTTY
+        ? {
+            transport: {
+              target: 'pino-pretty',
+              options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' },
+            },
+          }
+        : {}),
       serializers: {
         req: (request: { method: string; url: string; ip?: string }) => ({
           method: request.method,
@@ -27,9 +47,16 @@ export async function buildApp(context: ServerContext): Promise<FastifyInstance>
       },
     },
     trustProxy: settings.trustProxy,
-    routerOptions: { ignoreTrailingSlash: true },
+    // mixpanel-browser joins `api_host + '/' + route`, so an `api_host` that ends with a slash
+    // sends to `//track/`; without ignoreDuplicateSlashes every such request would get a 404.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     bodyLimit: 1024 * 1024,
     forceCloseConnections: false,
+    clientErrorHandler: replyToClientError,
+    // While closing, Fastify would reply to requests on open connections with its own 503,
+    // before any hook adds CORS headers, and a browser SDK drops a batch whose reply it cannot
+    // read. Handled as usual, they get `Connection: close` and the client reconnects.
+    return503OnClosing: false,
   });
 
   installErrorHandler(app, settings);

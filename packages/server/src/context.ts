@@ -1,4 +1,5 @@
 import type { Settings } from './config/settings.js';
+import type { DeletionWorker } from './lifecycle/deletion-worker.js';
 import type { BlobStore } from './store/blob/index.js';
 import type { MetadataStore, ProjectRow } from './store/metadata/index.js';
 
@@ -10,6 +11,8 @@ export interface ServerContext {
   projects: ProjectTokenCache;
   /** Current time, Unix milliseconds; tests replace it to move time. */
   now(): number;
+  /** Deletion job of this process; set once the server listens. */
+  deletionJob?: DeletionWorker;
 }
 
 /** How long a token lookup is reused before the database is asked again. */

@@ -6,4 +6,11 @@ export type { ServerContext } from './context.js';
 export type { FirstStartCredentials } from './bootstrap.js';
 export { runRetention } from './jobs/retention.js';
 export { exportSample } from './samples/export.js';
+export { sampleOrigin } from './samples/import.js';
 export type { SampleFile } from './samples/format.js';
+export {
+  CommandError,
+  createApiSecret,
+  listProjectTokens,
+  resetPassword,
+} from './admin/commands.js';

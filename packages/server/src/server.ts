@@ -5,6 +5,7 @@ import { bootstrapFirstStart, type FirstStartCredentials } from './bootstrap.js'
 import type { Settings } from './config/settings.js';
 import { ProjectTokenCache, type ServerContext } from './context.js';
 import { scheduleRetention } from './jobs/retention.js';
+import { DeletionWorker } from './lifecycle/deletion-worker.js';
 import { importSamples } from './samples/import.js';
 import { FileBlobStore } from './store/blob/index.js';
 import { openMetadataStore } from './store/metadata/index.js';
@@ -52,6 +53,9 @@ export async function startServer(
     const address = await app.listen({ port: settings.port, host: settings.host });
     const url = address.replace('://[::1]', '://localhost');
     const stopRetention = scheduleRetention(context, app.log);
+    const deletionJob = new DeletionWorker(context, app.log);
+    context.deletionJob = deletionJob;
+    deletionJob.start();
     app.log.info(
       { url, dataDir: settings.dataDir, database: metadata.connection.dialect },
       'Reprise started',
@@ -66,6 +70,7 @@ export async function startServer(
       close: async () => {
         await running.close();
         await stopRetention();
+        await deletionJob.stop();
         await metadata.close();
         running.log.info('Reprise stopped');
       },

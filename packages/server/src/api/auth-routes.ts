@@ -26,12 +26,12 @@ import {
 const dayMs = 24 * 60 * 60 * 1000;
 
 const loginSchema = z.object({
-  email: z.string({ message: 'is required' }).trim().min(1, 'is required').max(320),
-  password: z.string({ message: 'is required' }).min(1, 'is required').max(maxPasswordLength),
+  email: z.string().trim().min(1).max(320),
+  password: z.string().min(1).max(maxPasswordLength),
 });
 
 export const newPasswordSchema = z
-  .string({ message: 'is required' })
+  .string()
   .min(minPasswordLength, `must be at least ${minPasswordLength} characters`)
   .max(maxPasswordLength, `must be at most ${maxPasswordLength} characters`);
 
@@ -43,18 +43,19 @@ export function registerAuthRoutes(app: FastifyInstance, context: ServerContext)
 
   app.post('/api/auth/login', async (request, reply) => {
     const { email, password } = parseInput(loginSchema, request.body);
-    const limitKey = `${email.toLowerCase()}|${request.ip}`;
-    limiter.check(limitKey);
+    limiter.check(email, request.ip);
 
     const member = await context.metadata.accounts.findMemberByEmail(email);
     const valid = member?.password_hash
       ? await verifyPassword(password, member.password_hash)
       : false;
     if (!member || !valid) {
-      limiter.fail(limitKey);
-      throw unauthorized('Email or password is wrong');
+      limiter.fail(email, request.ip);
+      // The email is not logged: a mistyped password is often typed into the email field.
+      request.log.warn({ memberId: member?.id ?? null }, 'login failed');
+      throw unauthorized('Invalid email or password');
     }
-    limiter.succeed(limitKey);
+    limiter.succeed(email, request.ip);
     return startSession(context, request, reply, member);
   });
 

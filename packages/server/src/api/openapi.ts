@@ -2,6 +2,9 @@
  * OpenAPI 3.1 description of every route, served at `/api/openapi.json`. Update it in the
  * same change as the route.
  */
+import { analyticsPaths } from '../analytics/openapi.js';
+import { analyticsSchemas } from '../analytics/openapi-schemas.js';
+import { lifecyclePaths, lifecycleSchemas } from '../lifecycle/openapi.js';
 
 const errorResponse = {
   description: 'Error: what failed, on which value, and what to do',
@@ -53,6 +56,15 @@ const verboseParameter = {
   schema: { type: 'string', enum: ['1'] },
 };
 
+const ipParameter = {
+  name: 'ip',
+  in: 'query',
+  description:
+    'Accepted and ignored: Reprise has no geolocation and stores nothing derived from the ' +
+    "request's address",
+  schema: { type: 'string', enum: ['0', '1'] },
+};
+
 const analyticsResponses = {
   200: {
     description: 'Stored',
@@ -73,7 +85,7 @@ const analyticsRoute = (summary: string, item: string) => ({
     description:
       'Form body `data=<base64 of JSON, or JSON>` (also as text/plain from sendBeacon), one ' +
       `${item} or an array. With \`verbose=1\` the reply is JSON, otherwise \`1\` or \`0\`.`,
-    parameters: [verboseParameter],
+    parameters: [verboseParameter, ipParameter],
     requestBody: {
       content: {
         'application/x-www-form-urlencoded': {
@@ -91,6 +103,7 @@ const analyticsRoute = (summary: string, item: string) => ({
     description: `The same as POST, with \`data\` (one ${item} or an array) in the query.`,
     parameters: [
       verboseParameter,
+      ipParameter,
       {
         name: 'data',
         in: 'query',
@@ -143,7 +156,13 @@ export const openApiDocument = {
       get: {
         tags: ['ingestion'],
         summary: "The project's SDK settings",
+        description:
+          'Remote settings of mixpanel-browser (`remote_settings_mode`): replies ' +
+          '`{"sdk_config":{"config":{...}}}` with the SDK settings saved in Reprise. The token ' +
+          'comes from `Authorization: Basic base64("<project token>:")` or the `token` query ' +
+          'parameter; `sdk_config`, `mp_lib` and `$lib_version` are accepted and ignored.',
         security: [{ projectToken: [] }],
+        parameters: [{ name: 'token', in: 'query', schema: { type: 'string' } }],
         responses: { 200: json({ type: 'object' }), 401: errorResponse },
       },
     },
@@ -351,6 +370,8 @@ export const openApiDocument = {
         responses: { 200: json({ type: 'array', items: { type: 'object' } }), 404: errorResponse },
       },
     },
+    ...analyticsPaths,
+    ...lifecyclePaths,
   },
   components: {
     securitySchemes: {
@@ -440,6 +461,7 @@ export const openApiDocument = {
             ['clickCount', 'integer'],
             ['rageClickCount', 'integer'],
             ['errorCount', 'integer'],
+            ['analyticsEventCount', 'integer'],
             ['bytes', 'integer'],
             ['browser', ['string', 'null']],
             ['os', ['string', 'null']],
@@ -455,6 +477,8 @@ export const openApiDocument = {
           nextCursor: { type: ['string', 'null'] },
         },
       },
+      ...analyticsSchemas,
+      ...lifecycleSchemas,
       ChunkList: {
         type: 'object',
         properties: {

@@ -11,7 +11,7 @@ export const sessionCookieName = 'reprise_session';
 /** Who is calling the API: a logged-in member, or an API secret of one project. */
 export type Principal =
   | { kind: 'member'; member: MemberRow; sessionHash: string }
-  | { kind: 'api-key'; projectId: string };
+  | { kind: 'api-key'; projectId: string; keyId: string };
 
 /** Reads the caller from the login cookie or `Authorization: Bearer <API secret>`. */
 export async function findPrincipal(
@@ -24,7 +24,7 @@ export async function findPrincipal(
     if (!match) throw unauthorized('Authorization header must be Bearer <API secret>');
     const key = await context.metadata.accounts.findApiKey(hashSecret(match[1]!));
     if (!key) throw unauthorized('Unknown API secret: create one in Reprise or check for typos');
-    return { kind: 'api-key', projectId: key.project_id };
+    return { kind: 'api-key', projectId: key.project_id, keyId: key.id };
   }
 
   const cookie = request.cookies[sessionCookieName];

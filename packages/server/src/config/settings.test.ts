@@ -96,10 +96,30 @@ describe('loadSettings', () => {
     ['REPRISE_ALLOWED_ORIGINS', 'shop.example'],
     ['REPRISE_DATABASE_URL', 'mysql://db/reprise'],
     ['REPRISE_LOG_LEVEL', 'loud'],
+    ['REPRISE_ADMIN_EMAIL', 'admin'],
+    ['REPRISE_PUBLIC_URL', 'ftp://replays.example'],
   ])('rejects %s=%j', (name, value) => {
     const error = loadError({ [name]: value });
     expect(error.name).toBe('ConfigError');
     expect(error.message).toContain(name);
     expect(error.message).toContain(value === '' ? '""' : value);
+  });
+
+  it.each([
+    ['REPRISE_ADMIN_PASSWORD', 'short'],
+    ['REPRISE_API_SECRET', 'x'],
+    ['REPRISE_API_SECRET', 'has a space in it!!'],
+    ['REPRISE_PROJECT_TOKEN', 'zq'],
+    ['REPRISE_PROJECT_TOKEN', 'token/with/slashes'],
+  ])('rejects secret %s without echoing it', (name, value) => {
+    const error = loadError({ [name]: value });
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toContain(name);
+    expect(error.message).not.toContain(value);
+  });
+
+  it('keeps spaces in the admin password', () => {
+    const settings = loadSettings({ REPRISE_ADMIN_PASSWORD: ' correct horse ' });
+    expect(settings.adminPassword).toBe(' correct horse ');
   });
 });

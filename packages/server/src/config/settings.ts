@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { minPasswordLength } from '../auth/passwords.js';
 import { ConfigError } from '../errors.js';
 
 const mebibyte = 1024 * 1024;
@@ -29,13 +30,13 @@ export interface Settings {
   maxBodyBytes: number;
   /** Largest `/record/` body after gunzip, enforced while inflating. */
   maxDecompressedBytes: number;
-  /** Most rrweb events in one `/record/` upload. */
+  /** Maximum number of rrweb events in one `/record/` upload. */
   maxEventsPerBatch: number;
   /** Oldest rrweb event timestamp accepted, in days before the server's clock. */
   maxEventAgeDays: number;
   /** Newest rrweb event timestamp accepted, in minutes after the server's clock. */
   maxClockAheadMinutes: number;
-  /** Most analytics events or profile updates in one `/track/`, `/engage/` or `/groups/` request. */
+  /** Maximum number of analytics events or profile updates in one `/track/`, `/engage/` or `/groups/` request. */
   maxEventsPerRequest: number;
   /** Origins allowed to send ingestion requests with credentials; `*` allows any origin. */
   allowedOrigins: string[];
@@ -74,7 +75,51 @@ function integer(min: number, max: number): Parser<number> {
 }
 
 const text: Parser<string> = (raw) => raw;
-const optionalText: Parser<string | null> = (raw) => (raw.trim() === '' ? null : raw.trim());
+
+/** Optional text with a minimum length and allowed characters, for tokens and secrets. */
+function secretText(minLength: number, pattern: RegExp, allowed: string): Parser<string | null> {
+  return (raw, name) => {
+    const value = raw.trim();
+    if (value === '') return null;
+    if (value.length < minLength || !pattern.test(value)) {
+      throw new ConfigError(
+        `${name} must be at least ${minLength} characters of ${allowed}; leave it empty to generate one`,
+      );
+    }
+    return value;
+  };
+}
+
+const email: Parser<string | null> = (raw, name) => {
+  const value = raw.trim();
+  if (value === '') return null;
+  if (!/^[^\s@]+@[^\s@]+$/.test(value)) {
+    throw new ConfigError(
+      `${name} must be an email address such as admin@example.com, got "${value}"`,
+    );
+  }
+  return value;
+};
+
+/** The admin password as given (spaces kept), at least as long as passwords set in the app. */
+const password: Parser<string | null> = (raw, name) => {
+  if (raw === '') return null;
+  if (raw.length < minPasswordLength) {
+    throw new ConfigError(
+      `${name} must be at least ${minPasswordLength} characters; leave it empty to generate one`,
+    );
+  }
+  return raw;
+};
+
+const publicUrl: Parser<string | null> = (raw, name) => {
+  const value = raw.trim();
+  if (value === '') return null;
+  if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(value)) {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got "${value}"`);
+  }
+  return value.replace(/\/+$/, '');
+};
 
 const flag: Parser<boolean> = (raw, name) => {
   const normalized = raw.trim().toLowerCase();
@@ -146,7 +191,7 @@ export const settingSpecs = [
     unit: 'URL',
     description:
       'URL people use to reach this server, used in invite links. Defaults to http://host:port.',
-    parse: optionalText,
+    parse: publicUrl,
   }),
   spec({
     key: 'dataDir',
@@ -172,7 +217,7 @@ export const settingSpecs = [
     unit: 'text',
     description:
       'Token of the default project, used on first start only. Generated and printed when empty.',
-    parse: optionalText,
+    parse: secretText(8, /^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_"'),
   }),
   spec({
     key: 'adminEmail',
@@ -181,7 +226,7 @@ export const settingSpecs = [
     unit: 'email',
     description:
       'Email of the first admin, used on first start only. Defaults to admin@reprise.local.',
-    parse: optionalText,
+    parse: email,
   }),
   spec({
     key: 'adminPassword',
@@ -190,7 +235,7 @@ export const settingSpecs = [
     unit: 'text',
     description:
       'Password of the first admin, used on first start only. Generated and printed when empty.',
-    parse: optionalText,
+    parse: password,
   }),
   spec({
     key: 'apiSecret',
@@ -199,7 +244,7 @@ export const settingSpecs = [
     unit: 'text',
     description:
       'API secret of the default project, used on first start only. Generated and printed when empty.',
-    parse: optionalText,
+    parse: secretText(16, /^[\x21-\x7e]+$/, 'printable characters without spaces'),
   }),
   spec({
     key: 'retentionDays',
@@ -234,7 +279,7 @@ export const settingSpecs = [
     defaultValue: 10_000,
     unit: 'rrweb events',
     description:
-      'Most rrweb events in one /record/ upload. More get 413, and SDKs halve the batch.',
+      'Maximum number of rrweb events in one /record/ upload. More get 413, and SDKs halve the batch.',
     parse: integer(1, 10_000_000),
   }),
   spec({
@@ -261,7 +306,7 @@ export const settingSpecs = [
     defaultValue: 2_000,
     unit: 'events',
     description:
-      'Most analytics events or profile updates in one /track/, /engage/ or /groups/ request.',
+      'Maximum number of analytics events or profile updates in one /track/, /engage/ or /groups/ request.',
     parse: integer(1, 1_000_000),
   }),
   spec({

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody } from '@reprise/protocol';
 import type { Settings } from '../config/settings.js';
@@ -33,6 +34,37 @@ export function sendError(reply: FastifyReply, error: HttpError, request?: Fasti
   return reply.code(error.status).type('application/json; charset=utf-8').send(body);
 }
 
+const clientErrorCodes: Record<number, string> = {
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  408: 'request_timeout',
+  431: 'headers_too_large',
+};
+
+/**
+ * Replies to a request Node's HTTP parser rejected before Fastify saw it (for example headers
+ * over 16 KiB), in the same JSON form as every other error.
+ */
+export function replyToClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable) return;
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    status: 0,
+    error: tooLarge
+      ? 'Request headers are larger than 16 KiB; send long values in the body'
+      : 'Malformed HTTP request',
+    code: tooLarge ? 'headers_too_large' : 'bad_request',
+  });
+  const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 function toHttpError(error: FastifyError, settings: Settings): HttpError {
   if (error instanceof HttpError) return error;
   switch (error.code) {
@@ -52,7 +84,9 @@ function toHttpError(error: FastifyError, settings: Settings): HttpError {
       });
   }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-    return new HttpError(error.statusCode, 'bad_request', error.message);
+    const code = clientErrorCodes[error.statusCode] ?? 'bad_request';
+    const message = error.statusCode === 403 ? 'This path is not allowed' : error.message;
+    return new HttpError(error.statusCode, code, message);
   }
   return new HttpError(500, 'internal', error.message, { cause: error });
 }

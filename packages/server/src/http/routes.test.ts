@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectErrorResponse, useTestServer } from '../test-support/record.js';
+import { redactUrl } from '../app.js';
+import { expectErrorResponse, rawRequest, useTestServer } from '../test-support/record.js';
 
 describe('HTTP basics', () => {
   const server = useTestServer();
@@ -59,6 +60,30 @@ describe('HTTP basics', () => {
     await expectErrorResponse(await server().request('/assets/missing-file.js'), 404);
   });
 
+  it('oversized headers get a JSON 431', async () => {
+    const response = await rawRequest(`${server().url}/healthz`, {
+      headers: { 'X-Padding': 'x'.repeat(20_000) },
+    });
+    expect(response.status).toBe(431);
+    const body = JSON.parse(response.body.toString('utf8')) as { status: number; code: string };
+    expect(body.status).toBe(0);
+    expect(body.code).toBe('headers_too_large');
+  });
+
+  it('cross-site logout is rejected', async () => {
+    const response = await server().request('/api/auth/logout', {
+      method: 'POST',
+      headers: { Origin: 'http://127.0.0.1:1' },
+    });
+    await expectErrorResponse(response, 403, { code: 'forbidden' });
+  });
+
+  it('long unknown path is cut in the message', async () => {
+    const response = await server().api(`/api/replays/x/${'a'.repeat(500)}`);
+    const error = await expectErrorResponse(response, 404);
+    expect(error.error.length).toBeLessThan(200);
+  });
+
   it('demo folder redirects to its index', async () => {
     const response = await server().request('/demo/', { redirect: 'manual' });
     expect(response.status).toBe(302);
@@ -94,5 +119,16 @@ describe('/settings/', () => {
 
   it('rejects a request without token', async () => {
     await expectErrorResponse(await server().request('/settings/'), 401);
+  });
+});
+
+describe('redactUrl', () => {
+  it.each([
+    ['/record/?replay_id=r&distinct_id=jane%40example.com', '/record/?[redacted]'],
+    ['/track/?data=eyJ9&ip=1', '/track/?[redacted]'],
+    ['/api/invites/secret-token/accept', '/api/invites/[redacted]/accept'],
+    ['/api/replays?q=ann', '/api/replays?q=ann'],
+  ])('logs %s as %s', (url, expected) => {
+    expect(redactUrl(url)).toBe(expected);
   });
 });

@@ -119,7 +119,7 @@ export async function staticPlugin(app: FastifyInstance): Promise<void> {
     if (!isPage) {
       return reply.code(404).send({
         status: 0,
-        error: `No route for ${request.method} ${path}`,
+        error: `No route for ${request.method} ${path.length > 100 ? `${path.slice(0, 100)}…` : path}`,
         code: 'not_found',
       });
     }

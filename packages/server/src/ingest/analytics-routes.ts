@@ -1,7 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   describeIssues,
+  eventTimeMs,
   groupUpdateSchema,
+  isNestedDeeperThan,
+  maxAnalyticsDepth,
   peopleUpdateSchema,
   trackedEventSchema,
   type PeopleUpdate,
@@ -9,11 +12,13 @@ import {
 import type { z } from 'zod';
 import type { ServerContext } from '../context.js';
 import { badRequest, HttpError, unauthorized } from '../errors.js';
+import { keepItemsNotUnderDeletion } from '../lifecycle/ingest-drop.js';
 import { applyPeopleOperations, type EventRow, type ProjectRow } from '../store/metadata/index.js';
 import { eventRow } from './event-row.js';
 import { decodeAnalyticsPayload, isVerbose } from './analytics-body.js';
+import { timestampWindowAt } from './record-body.js';
 
-type Handler = (context: ServerContext, items: unknown[]) => Promise<void>;
+type Handler = (context: ServerContext, items: unknown[], log: FastifyBaseLogger) => Promise<void>;
 
 /**
  * `/track/`, `/engage/` and `/groups/` in Mixpanel's wire format. Replies `1` or `0`, or with
@@ -45,7 +50,7 @@ async function handleAnalytics(
   const verbose = isVerbose(body, query);
   try {
     const items = decodeAnalyticsPayload(body, query, context.settings.maxEventsPerRequest);
-    await handler(context, items);
+    await handler(context, items, request.log);
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     if (error.retryAfterSeconds !== undefined) {
@@ -77,13 +82,25 @@ async function checkItems<T>(
   items: unknown[],
   what: string,
   tokenOf: (item: T) => string,
+  problemOf: (item: T) => string | null = () => null,
 ): Promise<CheckedItems<T>> {
   const checked: CheckedItems<T> = { valid: [], problems: [], onlyTokenProblems: true };
   for (const [index, item] of items.entries()) {
     const label = items.length > 1 ? `${what} ${index}` : what;
+    if (isNestedDeeperThan(item, maxAnalyticsDepth)) {
+      checked.problems.push(`${label}: nested deeper than ${maxAnalyticsDepth} levels`);
+      checked.onlyTokenProblems = false;
+      continue;
+    }
     const result = schema.safeParse(item);
     if (!result.success) {
       checked.problems.push(`${label}: ${describeIssues(result.error)}`);
+      checked.onlyTokenProblems = false;
+      continue;
+    }
+    const problem = problemOf(result.data);
+    if (problem !== null) {
+      checked.problems.push(`${label}: ${problem}`);
       checked.onlyTokenProblems = false;
       continue;
     }
@@ -95,6 +112,24 @@ async function checkItems<T>(
     checked.valid.push({ item: result.data, project });
   }
   return checked;
+}
+
+/**
+ * Describes an event time outside the window that `/record/` also applies, or returns null.
+ * An event without a time is stamped on arrival.
+ */
+function timeProblem(time: number | undefined, context: ServerContext): string | null {
+  if (time === undefined) return null;
+  const now = context.now();
+  const window = timestampWindowAt(now, context.settings);
+  const timeMs = eventTimeMs(time, now);
+  if (timeMs < window.earliestMs) {
+    return `time is more than ${window.maxAgeDays} days old (REPRISE_MAX_EVENT_AGE_DAYS)`;
+  }
+  if (timeMs > window.latestMs) {
+    return `time is more than ${window.maxAheadMinutes} minutes ahead of the server clock (REPRISE_MAX_CLOCK_AHEAD_MINUTES)`;
+  }
+  return null;
 }
 
 /** Raises for the rejected items of a request, after the valid ones were stored. */
@@ -113,20 +148,34 @@ function reportProblems<T>(checked: CheckedItems<T>, total: number, what: string
   throw badRequest('invalid_data', `${summary}. ${detail}${more}`, { field: 'data' });
 }
 
-async function storeEvents(context: ServerContext, items: unknown[]): Promise<void> {
+async function storeEvents(
+  context: ServerContext,
+  items: unknown[],
+  log: FastifyBaseLogger,
+): Promise<void> {
   const checked = await checkItems(
     context,
     trackedEventSchema,
     items,
     'event',
     (event) => event.properties.token,
+    (event) => timeProblem(event.properties.time, context),
+  );
+  const storable = await keepItemsNotUnderDeletion(
+    context,
+    checked.valid,
+    (event) => [
+      event.properties.distinct_id,
+      event.properties.$device_id,
+      event.properties.$user_id,
+    ],
+    log,
+    'events',
   );
   const now = context.now();
-  const rows: EventRow[] = checked.valid.map(({ item, project }) =>
-    eventRow(project.id, item, now),
-  );
+  const rows: EventRow[] = storable.map(({ item, project }) => eventRow(project.id, item, now));
   await context.metadata.analytics.insertEvents(rows);
-  for (const { item, project } of checked.valid) {
+  for (const { item, project } of storable) {
     const { $device_id: deviceId, $user_id: userId } = item.properties;
     if (
       typeof deviceId === 'string' &&
@@ -140,7 +189,11 @@ async function storeEvents(context: ServerContext, items: unknown[]): Promise<vo
   reportProblems(checked, items.length, 'event');
 }
 
-async function storePeopleUpdates(context: ServerContext, items: unknown[]): Promise<void> {
+async function storePeopleUpdates(
+  context: ServerContext,
+  items: unknown[],
+  log: FastifyBaseLogger,
+): Promise<void> {
   const checked = await checkItems(
     context,
     peopleUpdateSchema,
@@ -148,15 +201,22 @@ async function storePeopleUpdates(context: ServerContext, items: unknown[]): Pro
     'profile update',
     (update) => update.$token,
   );
+  const storable = await keepItemsNotUnderDeletion(
+    context,
+    checked.valid,
+    (update) => [update.$distinct_id, update.$device_id, update.$user_id],
+    log,
+    'profileUpdates',
+  );
   const now = context.now();
   const byProject = new Map<string, PeopleUpdate[]>();
-  for (const { item, project } of checked.valid) {
+  for (const { item, project } of storable) {
     byProject.set(project.id, [...(byProject.get(project.id) ?? []), item]);
   }
   for (const [projectId, updates] of byProject) {
     await context.metadata.analytics.applyPeopleUpdates(projectId, updates, now);
   }
-  for (const { item, project } of checked.valid) {
+  for (const { item, project } of storable) {
     if (item.$device_id && item.$user_id) {
       await context.metadata.analytics.recordIdentity(
         project.id,

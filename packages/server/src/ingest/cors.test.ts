@@ -118,6 +118,23 @@ describe('ingestion CORS', () => {
     expect(response.status).toBe(200);
     expect(corsHeaders(response)).toEqual([]);
   });
+
+  it.each([
+    ['http://evil.example/page', 403],
+    [`${shop}/checkout`, 200],
+    [undefined, 200],
+  ])('GET beacon with Referer %s gets %d', async (referer, status) => {
+    const event = {
+      event: 'Beacon',
+      properties: { token: server().token, $insert_id: randomUUID() },
+    };
+    const data = Buffer.from(JSON.stringify(event)).toString('base64');
+    const headers: Record<string, string> = referer ? { Referer: referer } : {};
+    const response = await rawRequest(`${server().url}/track/?data=${encodeURIComponent(data)}`, {
+      headers,
+    });
+    expect(response.status).toBe(status);
+  });
 });
 
 describe('ingestion CORS with any origin', () => {
@@ -150,7 +167,7 @@ describe('API CORS', () => {
     expect(corsHeaders(response)).toEqual([]);
   });
 
-  it('login reply has no CORS headers', async () => {
+  it('cross-site login is rejected without CORS', async () => {
     const response = await rawRequest(`${server().url}/api/auth/login`, {
       method: 'POST',
       headers: { Origin: shop, 'Content-Type': 'application/json' },
@@ -158,8 +175,20 @@ describe('API CORS', () => {
         JSON.stringify({ email: server().adminEmail, password: server().adminPassword }),
       ),
     });
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(403);
+    expect(response.headers['set-cookie']).toBeUndefined();
     expect(corsHeaders(response)).toEqual([]);
+  });
+
+  it('same-origin login is accepted', async () => {
+    const response = await rawRequest(`${server().url}/api/auth/login`, {
+      method: 'POST',
+      headers: { Origin: server().url, 'Content-Type': 'application/json' },
+      body: Buffer.from(
+        JSON.stringify({ email: server().adminEmail, password: server().adminPassword }),
+      ),
+    });
+    expect(response.status).toBe(200);
   });
 
   it('API error has no CORS headers', async () => {

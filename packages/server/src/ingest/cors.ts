@@ -13,7 +13,10 @@ export function applyIngestionCors(
   reply: FastifyReply,
 ): void {
   const origin = request.headers.origin;
-  if (origin === undefined) return;
+  if (origin === undefined) {
+    rejectDisallowedReferer(allowedOrigins, request.headers.referer);
+    return;
+  }
   if (!isAllowedOrigin(allowedOrigins, origin)) {
     throw forbidden(
       `Origin ${origin} is not allowed to send data; add it to REPRISE_ALLOWED_ORIGINS`,
@@ -23,6 +26,26 @@ export function applyIngestionCors(
   reply.header('Access-Control-Allow-Credentials', 'true');
   reply.header('Access-Control-Expose-Headers', 'Retry-After');
   reply.header('Vary', 'Origin');
+}
+
+/**
+ * Browsers send no Origin on some requests (an image beacon, a GET from a script tag), but
+ * they do send the page's address as Referer, unless the page's referrer policy hides it.
+ * Requests with neither, such as a server sending events, are allowed.
+ */
+function rejectDisallowedReferer(allowedOrigins: string[], referer: string | undefined): void {
+  if (referer === undefined || allowedOrigins.includes('*')) return;
+  let origin: string;
+  try {
+    origin = new URL(referer).origin;
+  } catch {
+    return;
+  }
+  if (!isAllowedOrigin(allowedOrigins, origin)) {
+    throw forbidden(
+      `Page ${origin} is not allowed to send data; add it to REPRISE_ALLOWED_ORIGINS`,
+    );
+  }
 }
 
 export function isAllowedOrigin(allowedOrigins: string[], origin: string): boolean {

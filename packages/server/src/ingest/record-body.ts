@@ -1,4 +1,9 @@
-import { describeIssues, rrwebEventSchema, type RrwebEvent } from '@reprise/protocol';
+import {
+  describeIssues,
+  isNestedDeeperThan,
+  rrwebEventSchema,
+  type RrwebEvent,
+} from '@reprise/protocol';
 import { z } from 'zod';
 import { badRequest, payloadTooLarge } from '../errors.js';
 import { gunzipWithLimit, isGzip } from './gunzip.js';
@@ -52,6 +57,13 @@ export interface DecodedRecordBody {
 const eventsSchema = z.array(rrwebEventSchema);
 
 /**
+ * Deepest nesting accepted in a body that Reprise serializes again (JSON object and form
+ * bodies). A DOM snapshot takes two levels per element, so this allows pages 2,000 elements
+ * deep; bare arrays are stored as received and never serialized.
+ */
+const maxReserializedDepth = 4000;
+
+/**
  * Decodes a `/record/` body of any content type SDKs use: gzip or plain bytes holding a JSON
  * array of rrweb events, a JSON object with an `events` array, or a form with a `data` field.
  * A body of an unexpected type is still read, because SDKs drop a batch on 415.
@@ -100,6 +112,14 @@ export async function decodeRecordBody(
       decompressedBytes: inflated.length,
       bodyParameters,
     };
+  }
+  // Serializing again recurses once per level, so a hostile body could overflow the stack.
+  if (isNestedDeeperThan(events, maxReserializedDepth)) {
+    throw badRequest(
+      'invalid_event',
+      `events are nested deeper than ${maxReserializedDepth} levels; send a plain JSON array body`,
+      { field: 'events', limit: maxReserializedDepth },
+    );
   }
   const stored = Buffer.from(JSON.stringify(events));
   return {

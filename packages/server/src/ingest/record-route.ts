@@ -7,6 +7,7 @@ import {
 } from '@reprise/protocol';
 import type { ServerContext } from '../context.js';
 import { badRequest } from '../errors.js';
+import { isUnderDeletion } from '../lifecycle/ingest-drop.js';
 import { authenticateRecordRequest } from './auth.js';
 import { decodeRecordBody, timestampWindowAt } from './record-body.js';
 import { storeChunkUpload } from './store-chunk.js';
@@ -27,6 +28,18 @@ export function registerRecordRoute(app: FastifyInstance, context: ServerContext
       timestampWindow: timestampWindowAt(context.now(), context.settings),
     });
     const query = parseQuery({ ...body.bodyParameters, ...rawQuery });
+    const ids = [query.distinct_id, query.$device_id, query.$user_id];
+    if (await isUnderDeletion(context, project.id, ids, request.log, 'chunks')) {
+      // 200 with a JSON body, so the SDK moves on instead of sending the batch again.
+      const dropped: RecordAcceptedBody = {
+        status: 1,
+        error: null,
+        replay_id: query.replay_id as string,
+        seq: query.seq as number,
+        events: 0,
+      };
+      return reply.code(200).send(dropped);
+    }
     const stored = await storeChunkUpload(context, project, {
       replayId: query.replay_id as string,
       seq: query.seq as number,
@@ -51,9 +64,10 @@ export function registerRecordRoute(app: FastifyInstance, context: ServerContext
 }
 
 function formatOf(query: Record<string, unknown>): 'gzip' | 'body' | undefined {
-  const format = Array.isArray(query.format) ? query.format.at(-1) : query.format;
+  const format = query.format;
   if (format === undefined || format === 'gzip' || format === 'body') return format;
-  throw badRequest('invalid_query', `format: must be gzip or body, got "${String(format)}"`, {
+  const shown = Array.isArray(format) ? `given ${format.length} times` : `got "${String(format)}"`;
+  throw badRequest('invalid_query', `format: must be gzip or body, ${shown}`, {
     field: 'format',
   });
 }

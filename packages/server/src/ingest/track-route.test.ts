@@ -4,6 +4,8 @@ import { useTestServer } from '../test-support/record.js';
 import type { TestServer } from '../test-support/server.js';
 
 const now = Date.UTC(2030, 0, 15, 12);
+/** Event times in Unix seconds, a minute before the server's clock. */
+const recentSeconds = now / 1000 - 60;
 const maxEventsPerRequest = 5;
 
 function trackedEvent(properties: Record<string, unknown> = {}, name = 'Sign Up') {
@@ -12,7 +14,7 @@ function trackedEvent(properties: Record<string, unknown> = {}, name = 'Sign Up'
     properties: {
       token: 'rpt_test_token',
       distinct_id: 'user-1',
-      time: 1733300000.5,
+      time: recentSeconds + 0.5,
       $insert_id: randomUUID(),
       ...properties,
     },
@@ -71,6 +73,19 @@ describe('/track/', () => {
     expect(body.error).toContain('event 1: event');
     const ids = good.map((event) => event.properties.$insert_id);
     expect((await storedEvents(server(), ids)).length).toBe(2);
+  });
+
+  it('rejects deep nesting and keeps the rest', async () => {
+    // Built as text: serializing 5,000 levels would overflow the test's own stack.
+    const deep = `${'['.repeat(5000)}"leaf"${']'.repeat(5000)}`;
+    const good = trackedEvent();
+    const hostile = JSON.stringify(trackedEvent({ nested: 'DEEP' })).replace('"DEEP"', deep);
+    const data = Buffer.from(`[${JSON.stringify(good)},${hostile}]`).toString('base64');
+    const response = await postForm(server(), '/track/?verbose=1', form(data));
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: string };
+    expect(body.error).toContain('event 1: nested deeper than 32 levels');
+    expect((await storedEvents(server(), [good.properties.$insert_id])).length).toBe(1);
   });
 
   it('rejects a batch of unknown tokens with 401', async () => {
@@ -184,7 +199,7 @@ describe('/track/', () => {
   it('deduplicates on $insert_id', async () => {
     const event = trackedEvent({}, 'Dedup by id');
     await postForm(server(), '/track/', form(base64(event)));
-    const retry = { ...event, properties: { ...event.properties, time: 1733300999 } };
+    const retry = { ...event, properties: { ...event.properties, time: recentSeconds + 999 } };
     const response = await postForm(server(), '/track/', form(base64(retry)));
     expect(response.status).toBe(200);
     expect(await countEvents(server(), 'Dedup by id')).toBe(1);
@@ -198,8 +213,14 @@ describe('/track/', () => {
   });
 
   it('keeps distinct events without $insert_id', async () => {
-    const first = trackedEvent({ $insert_id: undefined, time: 1733300001 }, 'Two by content');
-    const second = trackedEvent({ $insert_id: undefined, time: 1733300002 }, 'Two by content');
+    const first = trackedEvent(
+      { $insert_id: undefined, time: recentSeconds + 1 },
+      'Two by content',
+    );
+    const second = trackedEvent(
+      { $insert_id: undefined, time: recentSeconds + 2 },
+      'Two by content',
+    );
     await postForm(server(), '/track/', form(base64([first, second])));
     expect(await countEvents(server(), 'Two by content')).toBe(2);
   });
@@ -214,10 +235,22 @@ describe('/track/', () => {
   });
 
   it('stores time in seconds as ms', async () => {
-    const event = trackedEvent({ time: 1733300000.123 });
+    const event = trackedEvent({ time: recentSeconds + 0.123 });
     await postForm(server(), '/track/', form(base64(event)));
     const [row] = await storedEvents(server(), [event.properties.$insert_id]);
-    expect(row?.time_ms).toBe(1733300000123);
+    expect(row?.time_ms).toBe(now - 60_000 + 123);
+  });
+
+  it.each([
+    [now / 1000 - 31 * 24 * 60 * 60, 'more than 30 days old'],
+    [now / 1000 + 25 * 60 * 60, 'minutes ahead of the server clock'],
+    [1e15, 'minutes ahead of the server clock'],
+  ])('rejects event time %d', async (time, message) => {
+    const event = trackedEvent({ time });
+    const response = await postForm(server(), '/track/?verbose=1', form(base64(event)));
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toContain(message);
+    expect((await storedEvents(server(), [event.properties.$insert_id])).length).toBe(0);
   });
 
   it('stores receive time without time', async () => {

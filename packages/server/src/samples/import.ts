@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -43,7 +44,7 @@ export async function importSamples(
 
   let imported = 0;
   for (const [index, file] of files.entries()) {
-    const sample = readSample(file);
+    const sample = withFreshReplayIds(readSample(file, serverOrigin(context.settings)));
     const endAt = context.now() - (files.length - 1 - index) * sampleSpacingMs;
     imported += await importSample(context, log, project, shiftSample(sample, endAt));
   }
@@ -51,12 +52,41 @@ export async function importSamples(
   return imported;
 }
 
-function readSample(file: string): SampleFile {
-  const sample = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as SampleFile;
+/** Origin of the example shop in sample files; import replaces it with this server's. */
+export const sampleOrigin = 'http://127.0.0.1:8484';
+
+/** The origin people reach this server at, when the settings tell it. */
+function serverOrigin(settings: ServerContext['settings']): string | null {
+  if (settings.publicUrl) return new URL(settings.publicUrl).origin;
+  if (settings.port === 0) return null;
+  const host = ['0.0.0.0', '::'].includes(settings.host) ? '127.0.0.1' : settings.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${settings.port}`;
+}
+
+function readSample(file: string, origin: string | null): SampleFile {
+  const text = gunzipSync(readFileSync(file)).toString('utf8');
+  const sample = JSON.parse(origin ? text.replaceAll(sampleOrigin, origin) : text) as SampleFile;
   if (sample.format !== sampleFormat || sample.version !== 1) {
     throw new Error(`${file} is not a Reprise sample file of version 1`);
   }
   return sample;
+}
+
+/**
+ * Gives each replay a new id, and its linked events the same new id, so that every install's
+ * samples have their own ids and cannot be written to by someone who read them elsewhere.
+ */
+function withFreshReplayIds(sample: SampleFile): SampleFile {
+  const ids = new Map(sample.replays.map((replay) => [replay.id, randomUUID()]));
+  return {
+    ...sample,
+    replays: sample.replays.map((replay) => ({ ...replay, id: ids.get(replay.id)! })),
+    events: sample.events.map((event) => {
+      const replayId = event.properties.$mp_replay_id;
+      if (typeof replayId !== 'string' || !ids.has(replayId)) return event;
+      return { ...event, properties: { ...event.properties, $mp_replay_id: ids.get(replayId) } };
+    }),
+  };
 }
 
 /** Moves every time in the sample by the same amount, so its last rrweb event is at `endAt`. */

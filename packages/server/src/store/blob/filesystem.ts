@@ -19,12 +19,12 @@ export class FileBlobStore implements BlobStore {
 
   async put(key: string, body: Buffer): Promise<void> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
 
     // Write a temporary file, flush it to disk, then rename it over the key: rename is atomic
     // on POSIX filesystems, so a crash leaves either the old file or the new one.
     const temporary = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-    const handle = await open(temporary, 'w');
+    const handle = await open(temporary, 'w', 0o600);
     try {
       await handle.writeFile(body);
       await handle.sync();

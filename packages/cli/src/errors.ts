@@ -1,0 +1,28 @@
+import { CommandError, ConfigError } from '@reprise/server';
+
+/** Turns an error into one line for the terminal: known causes say what to do instead. */
+export function describeStartupError(error: unknown): string {
+  if (error instanceof ConfigError || error instanceof CommandError) return error.message;
+  const failure = error as NodeJS.ErrnoException & {
+    address?: string;
+    port?: number;
+    path?: string;
+  };
+  switch (failure.code) {
+    case 'EADDRINUSE':
+      return `Port ${failure.port} on ${failure.address} is already in use; start with --port <another port> or set REPRISE_PORT`;
+    case 'EACCES':
+      if (failure.port !== undefined) {
+        return `Not allowed to listen on port ${failure.port}; ports below 1024 need extra rights, so use --port 8484`;
+      }
+      return `Permission denied on ${failure.path ?? 'a file'}; choose a data folder you can write with --data-dir`;
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return `Cannot create the data folder at ${failure.path}: a file is in the way; choose another with --data-dir`;
+    case 'EROFS':
+      return `The data folder ${failure.path} is on a read-only file system; choose another with --data-dir`;
+    case 'ECONNREFUSED':
+      return `Cannot reach the database (${failure.message}); check REPRISE_DATABASE_URL`;
+  }
+  return String(failure?.stack ?? error);
+}
