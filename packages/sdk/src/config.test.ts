@@ -14,6 +14,7 @@ describe('resolveConfig', () => {
     expect(config.record_idle_timeout_ms).toBe(30 * 60 * 1000);
     expect(config.record_max_ms).toBe(maxRecordMs);
     expect(config.record_flush_interval_ms).toBe(5000);
+    expect(config.record_action_flush_ms).toBe(1000);
     expect(config.token).toBe('t');
   });
 
@@ -25,6 +26,8 @@ describe('resolveConfig', () => {
     ['record_max_ms', 10 * maxRecordMs, maxRecordMs],
     ['record_idle_timeout_ms', null, 30 * 60 * 1000],
     ['record_flush_interval_ms', 1, 100],
+    ['record_action_flush_ms', -5, 0],
+    ['record_action_flush_ms', '500', 1000],
     ['batch_size', 10.7, 10],
   ])('%s %j becomes %j', (name, value, expected) => {
     const config = resolveConfig('t', { [name]: value } as never);

@@ -124,6 +124,13 @@ export interface RepriseConfig {
    */
   record_flush_interval_ms: number;
   /**
+   * Delay, in ms, after a click, key press, scroll or other discrete user action before the
+   * queued events go, so that a teammate can watch the action within seconds. While the user
+   * keeps acting, that is at most one upload per delay. 0 sends on `record_flush_interval_ms`
+   * only. Default: 1000.
+   */
+  record_action_flush_ms: number;
+  /**
    * URL of `reprise-recorder.js` for the script-tag build. Default: next to `reprise.js`. The
    * ES module build always imports `recorder.mjs` from its own folder.
    */
@@ -183,6 +190,7 @@ export function defaultConfig(): RepriseConfig {
     record_max_ms: maxRecordMs,
     record_idle_timeout_ms: 30 * 60 * 1000,
     record_flush_interval_ms: 5000,
+    record_action_flush_ms: 1000,
     recorder_src: '',
     remote_settings_mode: 'fallback',
   };
@@ -266,6 +274,12 @@ export function resolveConfig(token: string, options: Partial<RepriseConfig> = {
     merged.record_flush_interval_ms,
     defaults.record_flush_interval_ms,
     100,
+    600_000,
+  );
+  merged.record_action_flush_ms = clamp(
+    merged.record_action_flush_ms,
+    defaults.record_action_flush_ms,
+    0,
     600_000,
   );
   if (!['fallback', 'strict', 'disabled'].includes(merged.remote_settings_mode)) {

@@ -11,6 +11,9 @@ import {
   type SdkTestBed,
 } from './helpers.js';
 
+/** rrweb's `EventType.IncrementalSnapshot`. */
+const rrwebIncrementalSnapshot = 3;
+
 const recordAll = { record_sessions_percent: 100, record_flush_interval_ms: 300 };
 
 function replyJson(response: ServerResponse, status: number, headers: Record<string, string> = {}) {
@@ -228,5 +231,37 @@ describe('record upload', () => {
     expect(remaining).toBeNull();
     expect(new Set(uploads.map((upload) => upload.replayId))).toEqual(new Set([replayId]));
     expect(seqs).toEqual(seqs.map((_seq, index) => index));
+  });
+  it('sends a click within the action delay', async () => {
+    const config = { record_sessions_percent: 100, record_flush_interval_ms: 60_000 };
+    bed.site.setPage('/action.html', sdkPage(bed, config, '<button id="go">Go</button>'));
+    const page = await bed.browser.newPage();
+    await page.goto(`${bed.site.origin}/action.html`);
+    await waitFor(() => recordUploads(bed.capture).length >= 1, 'the first batch');
+    await page.click('#go');
+    await waitFor(() => recordUploads(bed.capture).length >= 2, 'the batch with the click', 20_000);
+    await page.close();
+
+    const [, second] = recordUploads(bed.capture);
+    const clicks = second!.events.filter(
+      (event) => event.type === rrwebIncrementalSnapshot && event.data.source === 2,
+    );
+    expect(clicks.length).toBeGreaterThan(0);
+  });
+
+  it('record_action_flush_ms 0 waits for the interval', async () => {
+    const config = {
+      record_sessions_percent: 100,
+      record_flush_interval_ms: 60_000,
+      record_action_flush_ms: 0,
+    };
+    bed.site.setPage('/no-action.html', sdkPage(bed, config, '<button id="go">Go</button>'));
+    const page = await bed.browser.newPage();
+    await page.goto(`${bed.site.origin}/no-action.html`);
+    await waitFor(() => recordUploads(bed.capture).length >= 1, 'the first batch');
+    await page.click('#go');
+    await sleep(3000);
+    expect(recordUploads(bed.capture)).toHaveLength(1);
+    await page.close();
   });
 });

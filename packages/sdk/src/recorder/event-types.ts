@@ -10,9 +10,17 @@ export const NodeType = { Element: 2, Text: 3 } as const;
 /** Incremental sources that show a person using the page (pointer, keys, scroll, resize). */
 const userInputSources = new Set([1, 2, 3, 4, 5, 6, 7, 12, 14]);
 
+/** Incremental sources of discrete actions: click, scroll, input, media, selection. */
+const userActionSources = new Set([2, 3, 5, 7, 14]);
+
 export type { RrwebEvent };
 
 export function isUserInput(event: RrwebEvent): boolean {
   if (event.type !== EventType.IncrementalSnapshot) return false;
   return userInputSources.has((event.data as { source: number }).source);
+}
+
+export function isUserAction(event: RrwebEvent): boolean {
+  if (event.type !== EventType.IncrementalSnapshot) return false;
+  return userActionSources.has((event.data as { source: number }).source);
 }

@@ -18,7 +18,7 @@ import {
   timeRange,
   type PackedBatch,
 } from './batches.js';
-import { EventType, type RrwebEvent } from './event-types.js';
+import { EventType, isUserAction, type RrwebEvent } from './event-types.js';
 
 interface PendingBatch {
   events: RrwebEvent[];
@@ -37,8 +37,8 @@ const takenByUnload: SendOutcome = { kind: 'drop', status: 0 };
 
 /**
  * Queues the rrweb events of one replay and uploads them to `/record/` in order, one request
- * at a time. A batch goes every `record_flush_interval_ms`, when `maxEventsPerBatch` events are
- * queued, and at once when it contains a full snapshot. `seq` advances only when the server
+ * at a time. A batch goes every `record_flush_interval_ms`, `record_action_flush_ms` after a user
+ * action, when `maxEventsPerBatch` events are queued, and at once when it contains a full snapshot. `seq` advances only when the server
  * accepts a batch (200 with a JSON body). Failed batches are retried with backoff; a batch
  * the server finds too large (413) is halved, each half with its own `seq`.
  */
@@ -51,6 +51,7 @@ export class Uploader {
   private discarded = false;
   private interval: ReturnType<typeof setInterval> | null = null;
   private soon: ReturnType<typeof setTimeout> | null = null;
+  private actionFlushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Identity read when the recording stopped, so that `reset()` does not relabel its tail. */
   private stoppedIdentity: RecordIdentity | null = null;
   private lastEventMs = 0;
@@ -70,6 +71,7 @@ export class Uploader {
     this.lastEventMs = Math.max(this.lastEventMs, event.timestamp);
     if (event.type === EventType.FullSnapshot) this.flushSoon();
     else if (this.queue.length >= maxEventsPerBatch) this.flush();
+    else if (isUserAction(event)) this.flushAfterAction();
   }
 
   /** Moves the queue into batches and sends the next one unless a request is under way. */
@@ -98,6 +100,8 @@ export class Uploader {
     this.stoppedIdentity = this.host.identity();
     this.stopped = true;
     if (this.interval !== null) clearInterval(this.interval);
+    if (this.actionFlushTimer !== null) clearTimeout(this.actionFlushTimer);
+    this.actionFlushTimer = null;
     this.discarded = discard;
     if (discard || this.isTooShort()) {
       this.host.log.debug('replay stopped; unsent events discarded');
@@ -158,6 +162,16 @@ export class Uploader {
       this.soon = null;
       this.flush();
     }, 0);
+  }
+
+  /** Schedules one flush for the actions of the next `record_action_flush_ms`. */
+  private flushAfterAction(): void {
+    const delayMs = this.host.config.record_action_flush_ms;
+    if (delayMs <= 0 || this.actionFlushTimer !== null) return;
+    this.actionFlushTimer = setTimeout(() => {
+      this.actionFlushTimer = null;
+      this.flush();
+    }, delayMs);
   }
 
   private isTooShort(): boolean {
