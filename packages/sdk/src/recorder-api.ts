@@ -7,8 +7,9 @@ import type { Logger } from './core/logger.js';
 import type { RrwebEvent } from './recorder/event-types.js';
 import type { ReplayState } from './replay/session.js';
 import type { KeepaliveBudget } from './transport/keepalive.js';
+import type { sendWithRetry } from './transport/http.js';
 import type { Outbox } from './transport/outbox.js';
-import type { RecordIdentity } from './transport/requests.js';
+import type { postRecord, RecordIdentity } from './transport/requests.js';
 
 /** Services and state that the core passes to one recording. */
 export interface RecorderHost {
@@ -33,6 +34,13 @@ export interface RecorderHost {
   markActive(timestampMs: number): void;
   keepalive: KeepaliveBudget;
   outbox: Outbox;
+  /** The core's `/record/` transport, passed in so that the recorder bundle does not repeat it. */
+  transport: RecordTransport;
+}
+
+export interface RecordTransport {
+  sendWithRetry: typeof sendWithRetry;
+  postRecord: typeof postRecord;
 }
 
 /** A running recording of one replay. */

@@ -1,11 +1,9 @@
 import type { RecorderHost, StoredBatch } from '../recorder-api.js';
 import type { CompressedBody, Compressor } from '../transport/compression.js';
-import { sendWithRetry } from '../transport/http.js';
 import { bodyBytes, keepaliveBudgetBytes } from '../transport/keepalive.js';
 import type { OutboxItem } from '../transport/outbox.js';
 import {
   buildRecordQuery,
-  postRecord,
   type RecordBatchMeta,
   type RecordIdentity,
 } from '../transport/requests.js';
@@ -150,7 +148,9 @@ export class Uploader {
     const meta = this.meta({ ...batch, events: part.events }, replay.seq++);
     const query = buildRecordQuery(meta, 'body');
     if (stored.length === 0 && keepalive.take(part.bytes)) {
-      void postRecord(config, query, part.json, true).finally(() => keepalive.release(part.bytes));
+      void this.host.transport
+        .postRecord(config, query, part.json, true)
+        .finally(() => keepalive.release(part.bytes));
     } else {
       stored.push({ path: '/record/', query, body: part.json });
     }
@@ -186,7 +186,7 @@ export class Uploader {
     this.sending = true;
     let outcome: SendOutcome;
     try {
-      outcome = await sendWithRetry(
+      outcome = await this.host.transport.sendWithRetry(
         () => this.sendOnce(batch),
         (retry, delayMs) =>
           this.host.log.debug(`/record/ failed; retrying in ${delayMs} ms`, retry),
@@ -230,7 +230,12 @@ export class Uploader {
     // A keepalive request outlives the page, so `unload` need not send this batch again.
     batch.keepaliveInFlight = keepalive.take(bytes);
     try {
-      return await postRecord(config, query, batch.body.body, batch.keepaliveInFlight);
+      return await this.host.transport.postRecord(
+        config,
+        query,
+        batch.body.body,
+        batch.keepaliveInFlight,
+      );
     } finally {
       if (batch.keepaliveInFlight) keepalive.release(bytes);
       batch.keepaliveInFlight = false;

@@ -6,9 +6,10 @@ import type {
   RecorderModule,
   RecordingControl,
 } from '../recorder-api.js';
+import { sendWithRetry } from '../transport/http.js';
 import type { KeepaliveBudget } from '../transport/keepalive.js';
 import type { Outbox, OutboxItem } from '../transport/outbox.js';
-import type { RecordIdentity } from '../transport/requests.js';
+import { postRecord, type RecordIdentity } from '../transport/requests.js';
 import { takeReplayTail, type ReplayTail } from './leftovers.js';
 import { isSampledIn } from './sampling.js';
 import { isReplayExpired, newReplayState, type ReplayState, type ReplayStore } from './session.js';
@@ -299,6 +300,7 @@ export class ReplayController {
       replay: state,
       keepalive,
       outbox,
+      transport: { sendWithRetry, postRecord },
       identity: () => this.deps.identity(),
       uploadsHeld: () => this.claim?.replay === host.replay,
       saveReplay: () => {
