@@ -45,10 +45,8 @@ describe('remote settings', () => {
     const page = await context.newPage();
     await page.goto(`${bed.site.origin}/ask.html`);
 
-    const [request] = await waitFor(
-      () => settingsRequests(bed).length > 0 && settingsRequests(bed),
-      'a settings request',
-    );
+    await waitFor(() => settingsRequests(bed).length > 0, 'a settings request');
+    const [request] = settingsRequests(bed);
     expect(request?.headers.authorization).toBe(
       `Basic ${Buffer.from(`${token}:`).toString('base64')}`,
     );

@@ -161,6 +161,38 @@ describe('record upload', () => {
       expect(query.get(name)).not.toBeNull();
   });
 
+  it('gzips in a worker', async () => {
+    bed.site.setPage('/worker.html', sdkPage(bed, recordAll));
+    const page = await bed.browser.newPage();
+    await page.goto(`${bed.site.origin}/worker.html`);
+    await waitFor(() => recordUploads(bed.capture).length >= 1, 'seq 0');
+    const workers = page.workers().length;
+    await page.close();
+
+    const [upload] = recordUploads(bed.capture);
+    expect(workers).toBe(1);
+    expect(upload!.format).toBe('gzip');
+    expect(upload!.events.some((event) => event.type === 2)).toBe(true);
+  });
+
+  it('gzips without a worker under CSP', async () => {
+    const strict = `<meta http-equiv="Content-Security-Policy" content="worker-src 'none'">`;
+    const html = sdkPage(bed, recordAll).replace('<head>', `<head>${strict}`);
+    bed.site.setPage('/no-worker.html', html);
+    const page = await bed.browser.newPage();
+    await page.goto(`${bed.site.origin}/no-worker.html`);
+    await waitFor(() => recordUploads(bed.capture).length >= 1, 'seq 0');
+    await page.mouse.click(20, 20);
+    await waitFor(() => recordUploads(bed.capture).length >= 2, 'seq 1');
+    const workers = page.workers().length;
+    await page.close();
+
+    const uploads = recordUploads(bed.capture);
+    expect(workers).toBe(0);
+    expect(uploads.map((upload) => upload.seq)).toEqual([0, 1]);
+    expect(uploads.map((upload) => upload.format)).toEqual(['gzip', 'gzip']);
+  });
+
   it('pagehide sends the tail with keepalive', async () => {
     bed.site.setPage(
       '/tail.html',

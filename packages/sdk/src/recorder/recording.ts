@@ -2,7 +2,7 @@ import { record } from 'rrweb';
 import type { ResolvedConfig } from '../config.js';
 import type { Logger } from '../core/logger.js';
 import type { RecorderHost, RecordingControl } from '../recorder-api.js';
-import { createMainThreadCompressor } from '../transport/compression.js';
+import { createCompressor } from '../transport/compression.js';
 import { createBlockTest, observeBlockedClicks } from './blocked-clicks.js';
 import { observeBlockedSizes, type BlockedSizeObserver } from './blocked-sizes.js';
 import { isUserInput, type RrwebEvent } from './event-types.js';
@@ -59,7 +59,7 @@ export function startRecording(host: RecorderHost): RecordingControl {
   const { config, log } = host;
   const settings = privacySettingsOf(config, log);
   const rules = createPrivacyRules(settings.privacy);
-  const uploader = new Uploader(host, createMainThreadCompressor());
+  const uploader = new Uploader(host, createCompressor());
   const sanitize = createSanitizer(rules, record.mirror);
   let sizes: BlockedSizeObserver | null = null;
 
