@@ -207,8 +207,12 @@ export interface RecordedPage {
   bodies: string;
 }
 
+/**
+ * Collects the uploads of one replay in `seq` order, as the server stores them: batches sent
+ * together at `pagehide` can arrive in any order.
+ */
 export function recordedPage(capture: CaptureServer, replayId: string): RecordedPage {
-  const uploads = uploadsOf(capture, replayId);
+  const uploads = uploadsOf(capture, replayId).sort((a, b) => a.seq - b.seq);
   return {
     replayId,
     uploads,
