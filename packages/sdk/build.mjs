@@ -100,10 +100,23 @@ const bundles = [
 ];
 
 rmSync(dist, { recursive: true, force: true });
+
+// The compression worker goes first: the recorders inline its code for `blob:` workers.
+const workerFile = join(dist, 'compression-worker.js');
+await esbuild.build({
+  ...common,
+  sourcemap: false,
+  entryPoints: [join(root, 'src/compression-worker.ts')],
+  outfile: workerFile,
+  format: 'iife',
+});
+const workerSource = JSON.stringify(readFileSync(workerFile, 'utf8').trim());
+
 await Promise.all(
   bundles.map((bundle) =>
     esbuild.build({
       ...common,
+      define: { ...common.define, __REPRISE_COMPRESSION_WORKER__: workerSource },
       entryPoints: [join(root, bundle.entry)],
       outfile: join(dist, bundle.out),
       format: bundle.format,

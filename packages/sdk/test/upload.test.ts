@@ -161,34 +161,43 @@ describe('record upload', () => {
       expect(query.get(name)).not.toBeNull();
   });
 
-  it('gzips in a worker', async () => {
+  it('gzips in the worker file', async () => {
     bed.site.setPage('/worker.html', sdkPage(bed, recordAll));
     const page = await bed.browser.newPage();
     await page.goto(`${bed.site.origin}/worker.html`);
     await waitFor(() => recordUploads(bed.capture).length >= 1, 'seq 0');
-    const workers = page.workers().length;
+    const workers = page.workers().map((worker) => worker.url());
     await page.close();
 
     const [upload] = recordUploads(bed.capture);
-    expect(workers).toBe(1);
+    expect(workers).toEqual([`${bed.site.origin}/sdk/compression-worker.js`]);
     expect(upload!.format).toBe('gzip');
     expect(upload!.events.some((event) => event.type === 2)).toBe(true);
   });
 
-  it('gzips without a worker under CSP', async () => {
-    const strict = `<meta http-equiv="Content-Security-Policy" content="worker-src 'none'">`;
-    const html = sdkPage(bed, recordAll).replace('<head>', `<head>${strict}`);
-    bed.site.setPage('/no-worker.html', html);
+  // Each row: the page's worker-src, then the URL prefix of the worker that should run.
+  it.each([
+    ['worker-src blob:', 'blob:'],
+    ["worker-src 'none'", null],
+  ])('gzips under CSP %s', async (policy, workerPrefix) => {
+    const meta = `<meta http-equiv="Content-Security-Policy" content="${policy}">`;
+    const html = sdkPage(bed, recordAll).replace('<head>', `<head>${meta}`);
+    bed.site.setPage('/csp.html', html);
     const page = await bed.browser.newPage();
-    await page.goto(`${bed.site.origin}/no-worker.html`);
+    await page.goto(`${bed.site.origin}/csp.html`);
     await waitFor(() => recordUploads(bed.capture).length >= 1, 'seq 0');
     await page.mouse.click(20, 20);
     await waitFor(() => recordUploads(bed.capture).length >= 2, 'seq 1');
-    const workers = page.workers().length;
+    const workers = page.workers().map((worker) => worker.url());
     await page.close();
 
     const uploads = recordUploads(bed.capture);
-    expect(workers).toBe(0);
+    if (workerPrefix) {
+      expect(workers).toHaveLength(1);
+      expect(workers[0]).toMatch(new RegExp(`^${workerPrefix}`));
+    } else {
+      expect(workers).toEqual([]);
+    }
     expect(uploads.map((upload) => upload.seq)).toEqual([0, 1]);
     expect(uploads.map((upload) => upload.format)).toEqual(['gzip', 'gzip']);
   });

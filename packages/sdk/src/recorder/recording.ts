@@ -54,12 +54,15 @@ function startCapture(context: CaptureContext): () => void {
   };
 }
 
-/** Starts rrweb for one replay, with the privacy rules, and uploads what it records. */
-export function startRecording(host: RecorderHost): RecordingControl {
+/**
+ * Starts rrweb for one replay, with the privacy rules, and uploads what it records.
+ * `workerUrl` is the compression worker's script beside the recorder bundle.
+ */
+export function startRecording(host: RecorderHost, workerUrl?: string): RecordingControl {
   const { config, log } = host;
   const settings = privacySettingsOf(config, log);
   const rules = createPrivacyRules(settings.privacy);
-  const uploader = new Uploader(host, createCompressor());
+  const uploader = new Uploader(host, createCompressor(workerUrl));
   const sanitize = createSanitizer(rules, record.mirror);
   let sizes: BlockedSizeObserver | null = null;
 
