@@ -15,6 +15,7 @@ describe('resolveConfig', () => {
     expect(config.record_max_ms).toBe(maxRecordMs);
     expect(config.record_flush_interval_ms).toBe(5000);
     expect(config.record_action_flush_ms).toBe(1000);
+    expect(config.record_full_snapshot_interval_ms).toBe(300_000);
     expect(config.token).toBe('t');
   });
 
@@ -28,6 +29,9 @@ describe('resolveConfig', () => {
     ['record_flush_interval_ms', 1, 100],
     ['record_action_flush_ms', -5, 0],
     ['record_action_flush_ms', '500', 1000],
+    ['record_full_snapshot_interval_ms', 0, 0],
+    ['record_full_snapshot_interval_ms', 500, 1000],
+    ['record_full_snapshot_interval_ms', -1, 0],
     ['batch_size', 10.7, 10],
   ])('%s %j becomes %j', (name, value, expected) => {
     const config = resolveConfig('t', { [name]: value } as never);

@@ -131,6 +131,12 @@ export interface RepriseConfig {
    */
   record_action_flush_ms: number;
   /**
+   * Time after which the recorder takes a fresh full snapshot, in ms, at the next recorded
+   * change, so that the player can start at any moment from the nearest snapshot. 0 records
+   * one full snapshot per page load only. Default: 300000 (5 min). Minimum: 1000.
+   */
+  record_full_snapshot_interval_ms: number;
+  /**
    * URL of `reprise-recorder.js` for the script-tag build. Default: next to `reprise.js`. The
    * ES module build always imports `recorder.mjs` from its own folder.
    */
@@ -191,6 +197,7 @@ export function defaultConfig(): RepriseConfig {
     record_idle_timeout_ms: 30 * 60 * 1000,
     record_flush_interval_ms: 5000,
     record_action_flush_ms: 1000,
+    record_full_snapshot_interval_ms: 5 * 60 * 1000,
     recorder_src: '',
     remote_settings_mode: 'fallback',
   };
@@ -282,6 +289,13 @@ export function resolveConfig(token: string, options: Partial<RepriseConfig> = {
     0,
     600_000,
   );
+  const snapshotMs = clamp(
+    merged.record_full_snapshot_interval_ms,
+    defaults.record_full_snapshot_interval_ms,
+    0,
+    maxRecordMs,
+  );
+  merged.record_full_snapshot_interval_ms = snapshotMs > 0 ? Math.max(1000, snapshotMs) : 0;
   if (!['fallback', 'strict', 'disabled'].includes(merged.remote_settings_mode)) {
     merged.remote_settings_mode = defaults.remote_settings_mode;
   }

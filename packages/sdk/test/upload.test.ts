@@ -305,4 +305,29 @@ describe('record upload', () => {
     expect(recordUploads(bed.capture)).toHaveLength(1);
     await page.close();
   });
+  it('takes periodic full snapshots', async () => {
+    const config = { ...recordAll, record_full_snapshot_interval_ms: 1000 };
+    bed.site.setPage('/checkout.html', sdkPage(bed, config, '<p id="clock">0</p>'));
+    const page = await bed.browser.newPage();
+    await page.goto(`${bed.site.origin}/checkout.html`);
+    await waitFor(() => recordUploads(bed.capture).length >= 1, 'seq 0');
+    await page.evaluate(() => {
+      let ticks = 0;
+      setInterval(() => (document.getElementById('clock')!.textContent = String(++ticks)), 200);
+    });
+    const fullSnapshots = () =>
+      recordUploads(bed.capture)
+        .flatMap((upload) => upload.events)
+        .filter((event) => event.type === 2);
+    await waitFor(() => fullSnapshots().length >= 3, 'three full snapshots');
+    await page.close();
+
+    const events = recordUploads(bed.capture).flatMap((upload) => upload.events);
+    const snapshotIndexes = events.flatMap((event, index) => (event.type === 2 ? [index] : []));
+    for (const index of snapshotIndexes) expect(events[index - 1]?.type).toBe(4);
+    for (const index of snapshotIndexes.slice(1)) {
+      expect(events[index - 2]?.type).toBe(5);
+      expect(events[index - 2]?.data.tag).toBe('reprise.checkout');
+    }
+  });
 });

@@ -2,7 +2,13 @@ import type { RrwebEvent } from '@reprise/protocol';
 
 // The numeric tags of rrweb 2.x events. `@reprise/protocol` exports the same constants, but
 // importing a value from it would also bundle its validators (zod), so only its types are used.
-export const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4 } as const;
+export const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4, Custom: 5 } as const;
+
+/**
+ * Tag of the custom event recorded just before the meta event of a periodic full snapshot, so
+ * that the player does not show that meta event as a page load.
+ */
+export const checkoutTag = 'reprise.checkout';
 export const IncrementalSource = { Mutation: 0, MouseInteraction: 2, Input: 5 } as const;
 export const MouseInteractionType = { Click: 2 } as const;
 export const NodeType = { Element: 2, Text: 3 } as const;

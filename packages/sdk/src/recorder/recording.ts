@@ -5,7 +5,7 @@ import type { RecorderHost, RecordingControl } from '../recorder-api.js';
 import { createCompressor } from '../transport/compression.js';
 import { createBlockTest, observeBlockedClicks } from './blocked-clicks.js';
 import { observeBlockedSizes, type BlockedSizeObserver } from './blocked-sizes.js';
-import { isUserInput, type RrwebEvent } from './event-types.js';
+import { checkoutTag, EventType, isUserInput, type RrwebEvent } from './event-types.js';
 import { privacySettingsOf, type PrivacySettings } from './privacy-settings.js';
 import { createPrivacyRules, type PrivacyRules } from './privacy.js';
 import { rrwebPrivacyOptions } from './rrweb-options.js';
@@ -17,7 +17,7 @@ interface CaptureContext {
   log: Logger;
   settings: PrivacySettings;
   rules: PrivacyRules;
-  emit: (event: RrwebEvent) => void;
+  emit: (event: RrwebEvent, isCheckout?: boolean) => void;
   /** Receives the blocked-size observer of each capture, before rrweb emits its snapshot. */
   setSizeObserver(observer: BlockedSizeObserver | null): void;
 }
@@ -38,6 +38,7 @@ function startCapture(context: CaptureContext): () => void {
       collectFonts: config.record_collect_fonts,
       recordCanvas: config.record_canvas,
       sampling: { canvas: 15 },
+      checkoutEveryNms: config.record_full_snapshot_interval_ms || undefined,
       dataURLOptions: { type: 'image/webp', quality: 0.6 },
       slimDOMOptions: { comment: true },
     });
@@ -66,7 +67,11 @@ export function startRecording(host: RecorderHost, workerUrl?: string): Recordin
   const sanitize = createSanitizer(rules, record.mirror);
   let sizes: BlockedSizeObserver | null = null;
 
-  const emit = (event: RrwebEvent) => {
+  const emit = (event: RrwebEvent, isCheckout?: boolean) => {
+    if (isCheckout && event.type === EventType.Meta) {
+      const data = { tag: checkoutTag, payload: {} };
+      uploader.enqueue({ type: EventType.Custom, data, timestamp: event.timestamp } as RrwebEvent);
+    }
     try {
       sanitize(event);
       sizes?.watch(event);

@@ -85,6 +85,22 @@ describe('findMarkers', () => {
       { kind: 'click', atMs: 500 },
     ]);
   });
+
+  it('skips periodic snapshot meta events', () => {
+    const meta = { href: 'https://shop.test/', width: 1, height: 1 };
+    const events = [
+      { type: 4, timestamp: 1000, data: meta },
+      { type: 2, timestamp: 1001, data: {} },
+      { type: 5, timestamp: 2000, data: { tag: 'reprise.checkout', payload: {} } },
+      { type: 4, timestamp: 2000, data: meta },
+      { type: 2, timestamp: 2000, data: {} },
+      { type: 4, timestamp: 3000, data: meta },
+    ] as unknown as RrwebEvent[];
+    expect(findMarkers(events, 1000)).toEqual([
+      { kind: 'page', atMs: 0, label: 'https://shop.test/' },
+      { kind: 'page', atMs: 2000, label: 'https://shop.test/' },
+    ]);
+  });
 });
 
 describe('thinMarkers', () => {

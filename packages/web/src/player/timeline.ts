@@ -82,16 +82,28 @@ export interface TimelineMarker {
 // rrweb 2.x event tags: Meta, IncrementalSnapshot, MouseInteraction source, Click kind.
 const metaEvent = 4;
 const incrementalEvent = 3;
+const customEvent = 5;
+
+/** Tag of the custom event that Reprise's SDK records before a periodic full snapshot. */
+const checkoutTag = 'reprise.checkout';
 const mouseInteractionSource = 2;
 const clickInteraction = 2;
 
-/** Returns click and page-load markers for the timeline, positioned from `startMs`. */
+/**
+ * Returns click and page-load markers for the timeline, positioned from `startMs`. The meta
+ * event of a periodic full snapshot is not a page load, so it gets no marker.
+ */
 export function findMarkers(events: readonly RrwebEvent[], startMs: number): TimelineMarker[] {
   const markers: TimelineMarker[] = [];
+  let checkout = false;
   for (const event of events) {
-    const data = event.data as { source?: unknown; type?: unknown; href?: unknown };
+    const data = event.data as { source?: unknown; type?: unknown; href?: unknown; tag?: unknown };
     const atMs = event.timestamp - startMs;
-    if (event.type === metaEvent) {
+    if (event.type === customEvent && data.tag === checkoutTag) {
+      checkout = true;
+    } else if (event.type === metaEvent && checkout) {
+      checkout = false;
+    } else if (event.type === metaEvent) {
       markers.push({ kind: 'page', atMs, label: typeof data.href === 'string' ? data.href : '' });
     } else if (
       event.type === incrementalEvent &&
