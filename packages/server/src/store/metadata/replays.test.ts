@@ -81,6 +81,40 @@ describeEachStore('replay store', (store) => {
     expect((await replays.getReplay('p1', 'u1'))?.first_url).toBe('https://shop.example/start');
   });
 
+  it('commits concurrent chunks together', async () => {
+    const replays = store().replays;
+    const chunks = Array.from({ length: 30 }, (_, index) =>
+      chunkRow({ replay_id: `group${index % 3}`, seq: Math.floor(index / 3) }),
+    );
+    const broken = { ...chunkRow({ replay_id: 'group0', seq: 99 }), blob_key: null as never };
+    const results = await Promise.allSettled([
+      ...chunks.map((chunk) => replays.storeChunk(chunk, facts)),
+      replays.storeChunk(broken, facts),
+    ]);
+
+    expect(results.slice(0, 30).every((result) => result.status === 'fulfilled')).toBe(true);
+    expect(results[30]?.status).toBe('rejected');
+    for (const id of ['group0', 'group1', 'group2']) {
+      const stored = await replays.listChunks('p1', id);
+      expect(stored.map((chunk) => chunk.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect((await replays.getReplay('p1', id))?.chunk_count).toBe(10);
+    }
+  });
+
+  it('keeps the later of two uploads', async () => {
+    const replays = store().replays;
+    const first = chunkRow({ replay_id: 'l1', seq: 0, blob_key: 'first', click_count: 1 });
+    const second = chunkRow({ replay_id: 'l1', seq: 0, blob_key: 'second', click_count: 2 });
+    const [replacedByFirst, replacedBySecond] = await Promise.all([
+      replays.storeChunk(first, facts),
+      replays.storeChunk(second, facts),
+    ]);
+
+    expect(replacedByFirst).toBeNull();
+    expect(replacedBySecond).toBe('first');
+    expect((await replays.getChunk('p1', 'l1', 0))?.blob_key).toBe('second');
+  });
+
   it('gets one chunk by seq', async () => {
     await store().replays.storeChunk(
       chunkRow({ replay_id: 'g1', seq: 4, blob_key: 'g1-4' }),

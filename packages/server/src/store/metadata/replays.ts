@@ -51,6 +51,21 @@ const sortColumns = {
   activity: 'active_ms',
 } as const;
 
+/** A chunk waiting for the next group commit of `storeChunk`. */
+interface PendingChunk {
+  chunk: ChunkRow;
+  replay: NewReplayFacts;
+  resolve(replaced: string | null): void;
+  reject(error: unknown): void;
+}
+
+/** Maximum number of chunks committed in one transaction. */
+const maxChunksPerCommit = 200;
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Most profiles a free-text search can match before it stops looking. */
 const maxSearchProfiles = 500;
 
@@ -75,72 +90,135 @@ export class ReplayStore {
    * Stores a chunk row, replacing an earlier upload of the same seq, and recomputes the
    * replay's facts from all its chunk rows in the same transaction, so a replaced upload
    * never counts twice. Returns the blob key of the replaced upload, for the caller to delete.
+   *
+   * Chunks that arrive while a commit is under way wait and are then committed together, one
+   * savepoint each, so that a busy server pays for one durable commit per group instead of
+   * one per chunk. A failed chunk rolls back to its savepoint and rejects alone.
    */
-  async storeChunk(chunk: ChunkRow, replay: NewReplayFacts): Promise<string | null> {
-    return this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('replays')
-        .values({
-          project_id: chunk.project_id,
-          id: chunk.replay_id,
-          distinct_id: chunk.distinct_id,
-          device_id: chunk.device_id,
-          user_id: chunk.user_id,
-          started_at: chunk.first_ts,
-          ended_at: chunk.last_ts,
-          duration_ms: 0,
-          active_ms: 0,
-          first_url: chunk.first_url,
-          chunk_count: 0,
-          event_count: 0,
-          click_count: 0,
-          rage_click_count: 0,
-          error_count: 0,
-          bytes: 0,
-          browser: replay.browser,
-          os: replay.os,
-          expires_on: replay.expiresOn,
-          created_at: chunk.received_at,
-          updated_at: chunk.received_at,
-        })
-        .onConflict((oc) => oc.columns(['project_id', 'id']).doNothing())
-        .execute();
-
-      // Chunks of one replay are stored one at a time. Without the lock, two PostgreSQL
-      // transactions each recompute the facts without the other's chunk, the later update
-      // drops one chunk from the counts, and a concurrent retry of one seq misses the blob it
-      // replaces. SQLite runs one write transaction at a time anyway.
-      if (this.dialect === 'postgres') {
-        await trx
-          .selectFrom('replays')
-          .select('id')
-          .where('project_id', '=', chunk.project_id)
-          .where('id', '=', chunk.replay_id)
-          .forUpdate()
-          .execute();
-      }
-
-      const replaced = await trx
-        .selectFrom('replay_chunks')
-        .select('blob_key')
-        .where('project_id', '=', chunk.project_id)
-        .where('replay_id', '=', chunk.replay_id)
-        .where('seq', '=', chunk.seq)
-        .executeTakeFirst();
-
-      const changes: Partial<ChunkRow> = { ...chunk };
-      delete changes.project_id;
-      delete changes.replay_id;
-      delete changes.seq;
-      await trx
-        .insertInto('replay_chunks')
-        .values(chunk)
-        .onConflict((oc) => oc.columns(['project_id', 'replay_id', 'seq']).doUpdateSet(changes))
-        .execute();
-
-      await recomputeReplay(trx, chunk.project_id, chunk.replay_id, chunk.received_at);
-      return replaced && replaced.blob_key !== chunk.blob_key ? replaced.blob_key : null;
+  storeChunk(chunk: ChunkRow, replay: NewReplayFacts): Promise<string | null> {
+    return new Promise((resolve, reject) => {
+      this.chunksToCommit.push({ chunk, replay, resolve, reject });
+      if (!this.committing) void this.commitChunks();
     });
+  }
+
+  private chunksToCommit: PendingChunk[] = [];
+  private committing = false;
+
+  private async commitChunks(): Promise<void> {
+    this.committing = true;
+    try {
+      while (this.chunksToCommit.length > 0) {
+        const group = this.chunksToCommit.splice(0, maxChunksPerCommit);
+        // PostgreSQL locks each replay's row. A fixed order keeps two server processes that
+        // commit groups with the same replays from waiting on each other.
+        group.sort(
+          (a, b) =>
+            compareText(a.chunk.project_id, b.chunk.project_id) ||
+            compareText(a.chunk.replay_id, b.chunk.replay_id) ||
+            a.chunk.seq - b.chunk.seq,
+        );
+        await this.commitGroup(group);
+      }
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  private async commitGroup(group: PendingChunk[]): Promise<void> {
+    const outcomes: ({ replaced: string | null } | { error: unknown })[] = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const { chunk, replay } of group) {
+          await sql`savepoint chunk`.execute(trx);
+          try {
+            outcomes.push({ replaced: await this.storeChunkIn(trx, chunk, replay) });
+            await sql`release savepoint chunk`.execute(trx);
+          } catch (error) {
+            await sql`rollback to savepoint chunk`.execute(trx);
+            await sql`release savepoint chunk`.execute(trx);
+            outcomes.push({ error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const pending of group) pending.reject(error);
+      return;
+    }
+    group.forEach((pending, index) => {
+      const outcome = outcomes[index]!;
+      if ('error' in outcome) pending.reject(outcome.error);
+      else pending.resolve(outcome.replaced);
+    });
+  }
+
+  private async storeChunkIn(
+    trx: Kysely<Database>,
+    chunk: ChunkRow,
+    replay: NewReplayFacts,
+  ): Promise<string | null> {
+    await trx
+      .insertInto('replays')
+      .values({
+        project_id: chunk.project_id,
+        id: chunk.replay_id,
+        distinct_id: chunk.distinct_id,
+        device_id: chunk.device_id,
+        user_id: chunk.user_id,
+        started_at: chunk.first_ts,
+        ended_at: chunk.last_ts,
+        duration_ms: 0,
+        active_ms: 0,
+        first_url: chunk.first_url,
+        chunk_count: 0,
+        event_count: 0,
+        click_count: 0,
+        rage_click_count: 0,
+        error_count: 0,
+        bytes: 0,
+        browser: replay.browser,
+        os: replay.os,
+        expires_on: replay.expiresOn,
+        created_at: chunk.received_at,
+        updated_at: chunk.received_at,
+      })
+      .onConflict((oc) => oc.columns(['project_id', 'id']).doNothing())
+      .execute();
+
+    // Chunks of one replay are stored one at a time. Without the lock, two PostgreSQL
+    // transactions each recompute the facts without the other's chunk, the later update
+    // drops one chunk from the counts, and a concurrent retry of one seq misses the blob it
+    // replaces. SQLite runs one write transaction at a time anyway.
+    if (this.dialect === 'postgres') {
+      await trx
+        .selectFrom('replays')
+        .select('id')
+        .where('project_id', '=', chunk.project_id)
+        .where('id', '=', chunk.replay_id)
+        .forUpdate()
+        .execute();
+    }
+
+    const replaced = await trx
+      .selectFrom('replay_chunks')
+      .select('blob_key')
+      .where('project_id', '=', chunk.project_id)
+      .where('replay_id', '=', chunk.replay_id)
+      .where('seq', '=', chunk.seq)
+      .executeTakeFirst();
+
+    const changes: Partial<ChunkRow> = { ...chunk };
+    delete changes.project_id;
+    delete changes.replay_id;
+    delete changes.seq;
+    await trx
+      .insertInto('replay_chunks')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['project_id', 'replay_id', 'seq']).doUpdateSet(changes))
+      .execute();
+
+    await recomputeReplay(trx, chunk.project_id, chunk.replay_id, chunk.received_at);
+    return replaced && replaced.blob_key !== chunk.blob_key ? replaced.blob_key : null;
   }
 
   async getReplay(projectId: string, id: string): Promise<ReplayWithProfile | undefined> {
