@@ -43,6 +43,13 @@ describe('sample import', () => {
     for (const event of events) expect(event.time_ms).toBeLessThanOrEqual(now);
   });
 
+  it('links pre-login events to the user', async () => {
+    const response = await server.api(`/api/users/${encodeURIComponent('mara.quinn@example.com')}`);
+    const user = (await response.json()) as { deviceIds: string[]; eventCount: number };
+    expect(user.deviceIds).toHaveLength(1);
+    expect(user.eventCount).toBe(11);
+  });
+
   it('skips a project that has replays', async () => {
     expect(await importSamples(server.context, server.app.log)).toBe(0);
   });

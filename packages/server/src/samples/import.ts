@@ -154,6 +154,18 @@ async function importSample(
     ),
   );
   await context.metadata.analytics.insertEvents(rows);
+  // `/track/` links a device to the user named in the same event; the samples need the same
+  // links, or a user's events from before sign-up would belong to an anonymous device.
+  const links = new Map<string, [string, string]>();
+  for (const { properties } of sample.events) {
+    const { $device_id: deviceId, $user_id: userId } = properties;
+    if (typeof deviceId === 'string' && deviceId !== '' && typeof userId === 'string' && userId) {
+      links.set(`${deviceId}\n${userId}`, [deviceId, userId]);
+    }
+  }
+  for (const [deviceId, userId] of links.values()) {
+    await context.metadata.analytics.recordIdentity(project.id, deviceId, userId, now);
+  }
   await context.metadata.analytics.applyPeopleUpdates(
     project.id,
     sample.profiles.map((profile) => ({
