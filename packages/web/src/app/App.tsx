@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { useEffect, useState } from 'react';
 import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'react-router-dom';
 import { AuthProvider } from '../auth/AuthContext.js';
 import { InvitePage } from '../auth/InvitePage.js';
@@ -8,13 +8,31 @@ import { DeletionRequestsRoute, ProjectSettingsRoute } from '../lifecycle/routes
 import { EventReportRoute, FunnelReportRoute, UserRoute, UsersRoute } from '../reports/routes.js';
 import { TeamPage } from '../team/TeamPage.js';
 import { StatusMessage } from '../ui/StatusMessage.js';
+import type * as PlayerPageModule from '../player/PlayerPage.js';
 import { Header } from './Header.js';
 import { RequireAdmin, RequireAuth } from './RequireAuth.js';
 
-// The player pulls in rrweb, the largest dependency, so it loads only when a replay is opened.
-const PlayerPage = lazy(() => import('../player/PlayerPage.js'));
+type PlayerModule = typeof PlayerPageModule;
+let playerModule: Promise<PlayerModule> | null = null;
+
+/**
+ * Starts loading the player's code, which pulls in rrweb, the largest dependency. It loads
+ * apart from the rest of the app, and signed-in pages start it in the background so that a
+ * replay opens without waiting for it. A failed load is tried again on the next call.
+ */
+function loadPlayer(): Promise<PlayerModule> {
+  playerModule ??= import('../player/PlayerPage.js').catch((error: unknown) => {
+    playerModule = null;
+    throw error;
+  });
+  return playerModule;
+}
 
 function SignedInLayout() {
+  useEffect(() => {
+    const timer = setTimeout(() => void loadPlayer().catch(() => undefined), 0);
+    return () => clearTimeout(timer);
+  }, []);
   return (
     <RequireAuth>
       <div className="app">
@@ -30,17 +48,32 @@ function FeedRedirect() {
   return <Navigate to={`/replays${location.search}`} replace />;
 }
 
+/**
+ * Shows the player once its code is in. It renders its own loading state rather than a
+ * Suspense fallback, because React holds content that replaces a fallback for at least 300 ms.
+ */
 function PlayerRoute() {
+  const [module, setModule] = useState<PlayerModule | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let current = true;
+    loadPlayer().then(
+      (loaded) => current && setModule(loaded),
+      () => current && setFailed(true),
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+  if (module) return <module.default />;
   return (
-    <Suspense
-      fallback={
-        <main className="page page--center">
-          <StatusMessage kind="loading" title="Loading the player…" />
-        </main>
-      }
-    >
-      <PlayerPage />
-    </Suspense>
+    <main className="page page--center">
+      {failed ? (
+        <StatusMessage kind="error" title="The player could not be loaded. Reload the page." />
+      ) : (
+        <StatusMessage kind="loading" title="Loading the player…" />
+      )}
+    </main>
   );
 }
 
