@@ -57,11 +57,11 @@ export interface DecodedRecordBody {
 const eventsSchema = z.array(rrwebEventSchema);
 
 /**
- * Deepest nesting accepted in a body that Reprise serializes again (JSON object and form
- * bodies). A DOM snapshot takes two levels per element, so this allows pages 2,000 elements
- * deep; bare arrays are stored as received and never serialized.
+ * Deepest nesting accepted in a body. A DOM snapshot takes two levels per element, so this
+ * allows pages 2,000 elements deep. Deeper events would overflow the stack of the player that
+ * rebuilds them, and of `JSON.stringify` when Reprise serializes a body again.
  */
-const maxReserializedDepth = 4000;
+const maxEventDepth = 4000;
 
 /**
  * Decodes a `/record/` body of any content type SDKs use: gzip or plain bytes holding a JSON
@@ -102,6 +102,13 @@ export async function decodeRecordBody(
   const { events: candidate, bodyParameters, isPlainArray } = unwrap(parsed);
   const events = checkEvents(candidate, limits.maxEventsPerBatch);
   checkTimestamps(events, limits.timestampWindow);
+  if (isNestedDeeperThan(events, maxEventDepth)) {
+    throw badRequest(
+      'invalid_event',
+      `events are nested deeper than ${maxEventDepth} levels, so the replay could not be played`,
+      { field: 'events', limit: maxEventDepth },
+    );
+  }
 
   // A form body contains the array inside `data=`, so only a bare array is stored as received.
   if (isPlainArray && !isForm) {
@@ -112,14 +119,6 @@ export async function decodeRecordBody(
       decompressedBytes: inflated.length,
       bodyParameters,
     };
-  }
-  // Serializing again recurses once per level, so a hostile body could overflow the stack.
-  if (isNestedDeeperThan(events, maxReserializedDepth)) {
-    throw badRequest(
-      'invalid_event',
-      `events are nested deeper than ${maxReserializedDepth} levels; send a plain JSON array body`,
-      { field: 'events', limit: maxReserializedDepth },
-    );
   }
   const stored = Buffer.from(JSON.stringify(events));
   return {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
 import type { ChunkList, ReplaySummary } from '@reprise/protocol';
 import {
@@ -180,5 +181,27 @@ describeEachDatabase('record content types', (database) => {
     expect(replay.browser).toBe('Chrome');
     expect(replay.os).toBe('Linux');
     expect(replay.expiresOn).toBe('2030-02-14');
+  });
+  it.each([
+    ['gzip', 3000, 200],
+    ['gzip', 5000, 400],
+    ['body', 5000, 400],
+  ] as const)('%s body nested %i levels gives %i', async (format, levels, status) => {
+    const replayId = randomUUID();
+    // Built as text: JSON.stringify itself overflows the stack on such nesting.
+    const pairs = levels / 2;
+    const deep = '{"childNodes":['.repeat(pairs) + '{"type":3,"id":1}' + ']}'.repeat(pairs);
+    const head = JSON.stringify(firstBatch(t0)).slice(0, -1);
+    const json = `${head},{"type":5,"timestamp":${t0 + 10},"data":{"payload":${deep}}}]`;
+    const body = format === 'gzip' ? gzipSync(json) : json;
+    const response = await postRecord(server(), { replayId, seq: 0, body, format });
+
+    expect(response.status).toBe(status);
+    if (status === 400) {
+      const body = (await response.json()) as { field: string; limit: number };
+      expect(body.field).toBe('events');
+      expect(body.limit).toBe(4000);
+      expect((await server().api(`/api/replays/${replayId}/chunks`)).status).toBe(404);
+    }
   });
 });
