@@ -36,26 +36,26 @@ export function registerReportRoutes(app: FastifyInstance, context: ServerContex
   });
 
   app.post('/api/reports/events', async (request): Promise<EventReport> => {
-    const input = parseInput(eventReportRequestSchema, request.body, 'report');
     const project = await projectOf(context, request);
+    const input = parseInput(eventReportRequestSchema, request.body, 'report');
     return runEventReport(db, dialect, project.id, input);
   });
 
   app.post('/api/reports/events/replays', async (request): Promise<ReportReplayList> => {
-    const input = parseInput(eventReplaysRequestSchema, request.body, 'request');
     const project = await projectOf(context, request);
+    const input = parseInput(eventReplaysRequestSchema, request.body, 'request');
     return findEventReplays(db, dialect, project.id, input);
   });
 
   app.post('/api/reports/funnels', async (request): Promise<FunnelReport> => {
-    const input = parseInput(funnelRequestSchema, request.body, 'funnel');
     const project = await projectOf(context, request);
+    const input = parseInput(funnelRequestSchema, request.body, 'funnel');
     return runFunnel(db, dialect, project.id, input);
   });
 
   app.post('/api/reports/funnels/replays', async (request): Promise<ReportReplayList> => {
-    const input = parseInput(funnelReplaysRequestSchema, request.body, 'request');
     const project = await projectOf(context, request);
+    const input = parseInput(funnelReplaysRequestSchema, request.body, 'request');
     return findFunnelReplays(db, dialect, project.id, input);
   });
 
