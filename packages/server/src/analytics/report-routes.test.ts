@@ -256,6 +256,18 @@ describe('report API limits', () => {
     await expectErrorResponse(response, 401);
   });
 
+  it.each(['/api/reports/events', '/api/reports/funnels'])(
+    '%s checks credentials first',
+    async (path) => {
+      const response = await server().request(path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      await expectErrorResponse(response, 401);
+    },
+  );
+
   it("rejects another project's secret", async () => {
     const response = await postApi(server(), '/api/reports/events?project=other', chart);
     await expectErrorResponse(response, 403);
