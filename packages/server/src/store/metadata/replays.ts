@@ -98,7 +98,11 @@ export class ReplayStore {
   storeChunk(chunk: ChunkRow, replay: NewReplayFacts): Promise<string | null> {
     return new Promise((resolve, reject) => {
       this.chunksToCommit.push({ chunk, replay, resolve, reject });
-      if (!this.committing) void this.commitChunks();
+      if (this.committing) return;
+      this.committing = true;
+      // SQLite runs a whole transaction without giving the event loop a turn, so the group
+      // starts after one: chunks whose blobs were written meanwhile join it.
+      setImmediate(() => void this.commitChunks());
     });
   }
 
@@ -106,7 +110,6 @@ export class ReplayStore {
   private committing = false;
 
   private async commitChunks(): Promise<void> {
-    this.committing = true;
     try {
       while (this.chunksToCommit.length > 0) {
         const group = this.chunksToCommit.splice(0, maxChunksPerCommit);
