@@ -7,6 +7,7 @@ export function describeStartupError(error: unknown): string {
     address?: string;
     port?: number;
     path?: string;
+    hostname?: string;
   };
   switch (failure.code) {
     case 'EADDRINUSE':
@@ -21,6 +22,10 @@ export function describeStartupError(error: unknown): string {
       return `Cannot create the data folder at ${failure.path}: a file is in the way; choose another with --data-dir`;
     case 'EROFS':
       return `The data folder ${failure.path} is on a read-only file system; choose another with --data-dir`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EADDRNOTAVAIL':
+      return `Cannot listen on ${failure.hostname ?? failure.address ?? 'the host'}: no network interface has that address; use --host 127.0.0.1, --host 0.0.0.0 or set REPRISE_HOST`;
     case 'ECONNREFUSED':
       return `Cannot reach the database (${failure.message}); check REPRISE_DATABASE_URL`;
   }
