@@ -206,6 +206,7 @@ describeEachDatabase('replay feed filters', (database) => {
     [{ sort: 'random' }, 'sort'],
     [{ cursor: 'not-a-cursor' }, 'cursor'],
     [{ from: 'yesterday' }, 'from'],
+    [{ from: 2000, to: 1000 }, 'to'],
     [{ q: 'x'.repeat(321) }, 'q'],
   ])('rejects %j', async (query, field) => {
     const search = new URLSearchParams(

@@ -17,18 +17,23 @@ function withoutControlCharacters(text: string): string {
 
 const time = z.coerce.number().int().nonnegative();
 
-const listSchema = z.object({
-  project: z.string().optional(),
-  // Control characters cannot occur in names or ids; a NUL would also cut LIKE patterns short.
-  q: z.string().max(320).transform(withoutControlCharacters).optional(),
-  distinct_id: z.string().max(255).optional(),
-  user_id: z.string().max(255).optional(),
-  from: time.optional(),
-  to: time.optional(),
-  sort: z.enum(['recent', 'duration', 'activity']).default('recent'),
-  limit: z.coerce.number().int().min(1).max(100, 'must be at most 100').default(25),
-  cursor: z.string().max(1000).optional(),
-});
+const listSchema = z
+  .object({
+    project: z.string().optional(),
+    // Control characters cannot occur in names or ids; a NUL would also cut LIKE patterns short.
+    q: z.string().max(320).transform(withoutControlCharacters).optional(),
+    distinct_id: z.string().max(255).optional(),
+    user_id: z.string().max(255).optional(),
+    from: time.optional(),
+    to: time.optional(),
+    sort: z.enum(['recent', 'duration', 'activity']).default('recent'),
+    limit: z.coerce.number().int().min(1).max(100, 'must be at most 100').default(25),
+    cursor: z.string().max(1000).optional(),
+  })
+  .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, {
+    path: ['to'],
+    message: 'must not be before from',
+  });
 
 const replayParams = z.object({ id: z.string().min(1).max(64) });
 const chunkParams = replayParams.extend({
