@@ -51,6 +51,16 @@ export async function startReplay(page: Page, events: unknown[]): Promise<TestRe
     },
     [events, replayerGlobal] as const,
   );
+  // rrweb 2.2.2's Replayer rebuilds the first full snapshot in a timer and then sets its
+  // `firstFullSnapshot`, so a read right after `pause(0)` on a busy machine could come first.
+  await page.waitForFunction(
+    (name) =>
+      Boolean(
+        (window as unknown as Record<string, { firstFullSnapshot?: unknown }>)[name]
+          ?.firstFullSnapshot,
+      ),
+    replayerGlobal,
+  );
 
   const replay: TestReplay = {
     totalMs,
