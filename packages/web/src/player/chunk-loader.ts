@@ -55,8 +55,12 @@ export interface ChunkLoadOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Six requests in flight: Chromium and Firefox open at most six HTTP/1.1 connections per host,
+ * and a long replay has hundreds of small chunks, so fewer leaves the connections idle.
+ */
 export const defaultChunkLoadOptions: ChunkLoadOptions = {
-  concurrency: 3,
+  concurrency: 6,
   maxAttempts: 3,
   retryDelayMs: 500,
 };
