@@ -21,7 +21,10 @@ export type CaptureHandler = (
 
 export interface CaptureServer {
   origin: string;
+  /** Requests other than CORS preflights, in arrival order. */
   requests: CapturedRequest[];
+  /** CORS preflights (`OPTIONS`), which the server answers itself. */
+  preflights: CapturedRequest[];
   /** Runs before the default reply; returning true means the handler replied itself. */
   setHandler(handler: CaptureHandler | null): void;
   close(): Promise<void>;
@@ -39,6 +42,7 @@ function decodeBody(body: Buffer): string {
  */
 export async function startCaptureServer(): Promise<CaptureServer> {
   const requests: CapturedRequest[] = [];
+  const preflights: CapturedRequest[] = [];
   let handler: CaptureHandler | null = null;
 
   const server: Server = createServer((req, res) => {
@@ -61,6 +65,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
         res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
       }
       if (captured.method === 'OPTIONS') {
+        preflights.push(captured);
         res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
         res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
         res.writeHead(204).end();
@@ -78,6 +83,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    preflights,
     setHandler(next) {
       handler = next;
     },

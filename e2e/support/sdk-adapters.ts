@@ -35,6 +35,11 @@ export interface SdkAdapter {
   recordFlushMs: number;
   /** Whether `trackOnLeave` sends with `navigator.sendBeacon`, as `text/plain`. */
   sendsBeacons: boolean;
+  /**
+   * How `/record/` uploads carry the project token: in `Authorization: Basic` with an
+   * `application/octet-stream` body, or in the `token` parameter with a `text/plain` body.
+   */
+  recordAuth: 'header' | 'query';
   /** Returns the `<script>` tags that load the SDK and call `init(token, config)`. */
   loadScript(token: string, config: Properties): string;
   /** Waits until the SDK has loaded and a replay is recording. */
@@ -109,6 +114,7 @@ function commonMethods(global: string, isLoaded: string) {
  */
 const mixpanelBrowser: SdkAdapter = {
   name: 'mixpanel-browser 2.83.0',
+  recordAuth: 'header',
   mounts: { '/mixpanel/': mixpanelDist },
   testConfig: { batch_flush_interval_ms: 500 },
   // Fixed in mixpanel-browser 2.83.0: the recorder's batcher flushes every 10 s.
@@ -170,6 +176,7 @@ const mixpanelBrowser: SdkAdapter = {
 /** Reprise's own SDK, from its script-tag build, which loads its recorder from the same folder. */
 const reprise: SdkAdapter = {
   name: 'Reprise SDK',
+  recordAuth: 'query',
   mounts: { '/sdk/': repriseDist },
   testConfig: { batch_flush_interval_ms: 500, record_flush_interval_ms: 1000 },
   recordFlushMs: 1000,

@@ -70,6 +70,11 @@ export const recordQuerySchema = z.looseObject({
   $current_url: text(maxUrlLength).optional(),
   mp_lib: text(64).optional(),
   $lib_version: text(64).optional(),
+  /**
+   * Reprise's SDK only: the project token, in place of the `Authorization` header, so that the
+   * upload is a CORS simple request and needs no preflight.
+   */
+  token: text(255).optional(),
   /** Reprise's SDK only: the device clock when the batch was sent, Unix milliseconds. */
   sent_at: numberText('must be Unix milliseconds', (value) => value >= 0).optional(),
 });

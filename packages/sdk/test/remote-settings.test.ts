@@ -47,9 +47,8 @@ describe('remote settings', () => {
 
     await waitFor(() => settingsRequests(bed).length > 0, 'a settings request');
     const [request] = settingsRequests(bed);
-    expect(request?.headers.authorization).toBe(
-      `Basic ${Buffer.from(`${token}:`).toString('base64')}`,
-    );
+    expect(request?.url.searchParams.get('token')).toBe(token);
+    expect(request?.headers.authorization).toBeUndefined();
     expect(request?.url.searchParams.get('sdk_config')).toBe('1');
     const cached = await waitFor(
       () => page.evaluate((key) => localStorage.getItem(key), `reprise_settings_${token}`),

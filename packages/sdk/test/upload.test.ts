@@ -34,6 +34,7 @@ describe('record upload', () => {
 
   beforeEach(() => {
     bed.capture.requests.length = 0;
+    bed.capture.preflights.length = 0;
     bed.capture.setHandler(null);
   });
 
@@ -141,10 +142,10 @@ describe('record upload', () => {
     const rawBody = upload!.request.rawBody;
     expect(upload!.format).toBe('gzip');
     expect([rawBody[0], rawBody[1]]).toEqual([0x1f, 0x8b]);
-    expect(upload!.request.headers.authorization).toBe(
-      `Basic ${Buffer.from(`${token}:`).toString('base64')}`,
-    );
-    expect(upload!.request.headers['content-type']).toBe('application/octet-stream');
+    expect(query.get('token')).toBe(token);
+    expect(upload!.request.headers.authorization).toBeUndefined();
+    expect(upload!.request.headers['content-type']).toBe('text/plain');
+    expect(bed.capture.preflights.map((request) => request.url.pathname)).not.toContain('/record/');
     expect(query.get('replay_id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(query.get('distinct_id')).toBe(`$device:${query.get('$device_id')}`);
     expect(query.get('replay_start_url')).toBe(`${bed.site.origin}/query.html?from=test`);

@@ -67,13 +67,14 @@ export class RemoteSettings {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), requestTimeoutMs);
     try {
+      // The token goes in the query, so that this GET needs no CORS preflight.
       const query = new URLSearchParams({
+        token: this.config.token,
         sdk_config: '1',
         mp_lib: libName,
         $lib_version: libVersion,
       });
       const response = await fetch(`${this.config.api_host}/settings/?${query}`, {
-        headers: { Authorization: `Basic ${btoa(`${this.config.token}:`)}` },
         credentials: 'omit',
         signal: controller.signal,
       });

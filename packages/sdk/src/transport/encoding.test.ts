@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { basicAuthorization, encodeFormBody, utf8ToBase64 } from './encoding.js';
+import { encodeFormBody, utf8ToBase64 } from './encoding.js';
 
 function decodeForm(body: string): unknown {
   const data = new URLSearchParams(body).get('data')!;
@@ -22,11 +22,5 @@ describe('encodeFormBody', () => {
     const body = encodeFormBody({ value: '>>>???' });
     expect(body.startsWith('data=')).toBe(true);
     expect(body.slice(5)).not.toMatch(/[+/=]/);
-  });
-});
-
-describe('basicAuthorization', () => {
-  it('uses the token as user name', () => {
-    expect(basicAuthorization('abc123')).toBe(`Basic ${Buffer.from('abc123:').toString('base64')}`);
   });
 });

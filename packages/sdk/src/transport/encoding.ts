@@ -21,8 +21,3 @@ export function encodeFormBody(payload: unknown): string {
 export function encodeJsonFormBody(json: string): string {
   return `data=${encodeURIComponent(utf8ToBase64(json))}`;
 }
-
-/** Builds the `Authorization` header of `/record/`: HTTP Basic with the token as user name. */
-export function basicAuthorization(token: string): string {
-  return `Basic ${utf8ToBase64(`${token}:`)}`;
-}

@@ -1,7 +1,6 @@
 import type { RecordQuery } from '@reprise/protocol';
 import type { ResolvedConfig } from '../config.js';
 import { libName, libVersion } from '../version.js';
-import { basicAuthorization } from './encoding.js';
 import { postOnce } from './http.js';
 import type { SendOutcome } from './response.js';
 
@@ -58,11 +57,12 @@ export function postRecord(
   body: Blob | string,
   keepalive: boolean,
 ): Promise<SendOutcome> {
-  const url = `${config.api_host}/record/?${query}&sent_at=${Date.now()}`;
-  const headers = {
-    Authorization: basicAuthorization(config.token),
-    'Content-Type': 'application/octet-stream',
-  };
+  // The token goes in the query and the body as text/plain, which makes the upload a CORS
+  // simple request: a preflight per upload would double the requests, because every upload
+  // has its own URL and so misses the browser's preflight cache.
+  const token = encodeURIComponent(config.token);
+  const url = `${config.api_host}/record/?${query}&token=${token}&sent_at=${Date.now()}`;
+  const headers = { 'Content-Type': 'text/plain' };
   return postOnce(url, { headers, body, keepalive, requireJson: true });
 }
 

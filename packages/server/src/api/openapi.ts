@@ -41,6 +41,7 @@ const recordQueryParameters = [
   ['$current_url', 'string', 'URL when the batch started', false],
   ['mp_lib', 'string', 'SDK name', false],
   ['$lib_version', 'string', 'SDK version', false],
+  ['token', 'string', 'Reprise SDK only: project token, in place of Authorization', false],
   ['sent_at', 'number', 'Reprise SDK only: device time at send, Unix milliseconds', false],
 ].map(([name, type, description, required]) => ({
   name,
@@ -133,7 +134,8 @@ export const openApiDocument = {
         description:
           'Body: a JSON array of rrweb events, gzip when `format=gzip`. Any content type is ' +
           'read. Idempotent on (project, replay_id, seq): the latest upload wins. Auth: ' +
-          '`Authorization: Basic base64("<project token>:")`.',
+          '`Authorization: Basic base64("<project token>:")`, or the `token` query parameter ' +
+          "(Reprise's SDK), which spares the browser a CORS preflight.",
         security: [{ projectToken: [] }],
         parameters: recordQueryParameters,
         requestBody: {

@@ -13,7 +13,12 @@ export async function authenticateRecordRequest(
 ): Promise<ProjectRow> {
   const header = request.headers.authorization;
   if (!header) {
-    throw unauthorized('Authorization header is missing: send Basic base64("<project token>:")');
+    // Reprise's SDK sends the token in the query, which spares a CORS preflight per upload.
+    const { token } = request.query as { token?: unknown };
+    if (typeof token === 'string') return findProject(context, token);
+    throw unauthorized(
+      'Authorization header is missing: send Basic base64("<project token>:") or a token parameter',
+    );
   }
   const match = /^Basic\s+([A-Za-z0-9+/=_-]+)$/i.exec(header.trim());
   if (!match) {

@@ -5,6 +5,7 @@ import type { ChunkList, ReplaySummary } from '@reprise/protocol';
 import {
   describeEachDatabase,
   postRecord,
+  recordRequest,
   useTestServer,
   type RecordUpload,
 } from '../test-support/record.js';
@@ -203,5 +204,18 @@ describeEachDatabase('record content types', (database) => {
       expect(body.limit).toBe(4000);
       expect((await server().api(`/api/replays/${replayId}/chunks`)).status).toBe(404);
     }
+  });
+  it.each([
+    ['rpt_test_token', 200],
+    ['rpt_wrong_token', 401],
+  ])('token parameter %s gives %i', async (token, status) => {
+    const replayId = randomUUID();
+    const { path, body } = recordRequest({ replayId, seq: 0, events: firstBatch(t0) });
+    const response = await server().request(`${path}&token=${token}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: new Uint8Array(body),
+    });
+    expect(response.status).toBe(status);
   });
 });
