@@ -35,9 +35,9 @@ const takenByUnload: SendOutcome = { kind: 'drop', status: 0 };
 
 /**
  * Queues the rrweb events of one replay and uploads them to `/record/` in order, one request
- * at a time. A batch goes every `record_flush_interval_ms`, `record_action_flush_ms` after a user
- * action, when `maxEventsPerBatch` events are queued, and at once when it contains a full snapshot. `seq` advances only when the server
- * accepts a batch (200 with a JSON body). Failed batches are retried with backoff; a batch
+ * at a time. A batch goes every `record_flush_interval_ms`, `record_action_flush_ms` after a
+ * user action, when `maxEventsPerBatch` events are queued, and at once when it contains a full
+ * snapshot. `seq` advances only when the server accepts a batch (200 with a JSON body). Failed batches are retried with backoff; a batch
  * the server finds too large (413) is halved, each half with its own `seq`.
  */
 export class Uploader {
