@@ -52,7 +52,8 @@ function banner(url: string, firstStart: FirstStartCredentials | null): string {
       firstStart.generatedApiSecret
         ? `    API secret:      ${firstStart.generatedApiSecret}   (Authorization: Bearer …)`
         : '    API secret:      (from REPRISE_API_SECRET)',
-      '  Lost one later? reprise reset-password <email>, reprise create-api-secret.',
+      '  Lost one later? From the repository: npm run reprise -- reset-password <email>,',
+      '  or npm run reprise -- create-api-secret.',
       '',
     );
   }
