@@ -49,8 +49,8 @@ const drainTimeoutMs = 30_000;
 const playerTimeoutMs = 40_000;
 /**
  * Time one opened player gets to show the change once it is ready, in ms. A successful
- * opening took 240 to 590 ms in all in the runs of RESULTS.md, so a longer wait would only
- * delay the next opening.
+ * opening took about 250 to 600 ms in all on the machine of docs/benchmarks.md, so a longer
+ * wait would only delay the next opening.
  */
 const playerCheckMs = 700;
 
