@@ -10,7 +10,8 @@
  * runs it alone.
  *
  * Everything runs on 127.0.0.1: the pages and SDK scripts come from a site server, and every
- * SDK sends to an ingestion server that keeps the size of each request. See RESULTS.md.
+ * SDK sends to an ingestion server that keeps the size of each request. Results and method:
+ * docs/benchmarks.md.
  */
 import { launchChromium } from '@reprise/e2e/support';
 import type { Browser, Page } from 'playwright-core';
