@@ -216,6 +216,9 @@ describe('from a report to the moment in a replay', () => {
   it('player marks and lists events', async () => {
     await openReplay(page, `${server.url}/replays/${finisher.replayId}?t=0`);
     await pausePlayer(page);
+    // Event markers arrive with the replay's analytics events, which load beside the chunks.
+    await page.getByTestId('timeline-marker-event').nth(3).waitFor();
+    await page.getByTestId('timeline-marker-page').nth(2).waitFor();
     expect(await page.getByTestId('timeline-marker-event').count()).toBeGreaterThanOrEqual(4);
     expect(await page.getByTestId('timeline-marker-page').count()).toBeGreaterThanOrEqual(3);
 
@@ -258,7 +261,8 @@ describe('from a report to the moment in a replay', () => {
     await page.getByTestId('user-view-replays').click();
     await page.waitForURL(new RegExp(`/replays/${finisher.replayId}\\?`));
     expect(new URL(page.url()).searchParams.get('user')).toBe(finisherEmail);
-    await page.getByTestId('user-replays').waitFor();
+    // The list appears with "Loading replays…" before its rows.
+    await page.getByTestId('user-replay').first().waitFor();
     expect(await page.getByTestId('user-replay').count()).toBe(1);
   });
 });
