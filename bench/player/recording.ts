@@ -7,7 +7,7 @@
  * Each page visit also carries a probe: one attribute mutation a second that sets
  * `data-bench-at` on the page's `<html>` element to the ms offset of the probe from the
  * recording's start. After a seek to offset T, the rebuilt page shows the probe with the largest
- * offset before T, which tells the benchmark that the frame at T is in the DOM.
+ * offset before T, so the benchmark can check that the frame at T is in the DOM.
  */
 import type { RrwebEvent } from '@reprise/protocol';
 import { readSampleReplays, recordedOrigin } from '../server/samples.js';

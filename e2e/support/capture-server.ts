@@ -23,7 +23,7 @@ export interface CaptureServer {
   origin: string;
   /** Requests other than CORS preflights, in arrival order. */
   requests: CapturedRequest[];
-  /** CORS preflights (`OPTIONS`), which the server answers itself. */
+  /** CORS preflights (`OPTIONS`), which the server replies to itself with 204. */
   preflights: CapturedRequest[];
   /** Runs before the default reply; returning true means the handler replied itself. */
   setHandler(handler: CaptureHandler | null): void;

@@ -59,7 +59,7 @@ function faultReply(request: ReceivedRequest, fault: Fault): InjectedReply {
  * Starts a recording proxy on 127.0.0.1 in front of `target` that replies to chosen requests with
  * a chosen status and headers, and forwards the rest unchanged. Preflights (OPTIONS) are always
  * forwarded, so the browser checks the target's own CORS replies. Every request,
- * answered or forwarded, is kept in `requests`.
+ * replied to or forwarded, is kept in `requests`.
  */
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const faults: Array<Fault & { left: number }> = [];

@@ -6,7 +6,7 @@ export interface MainThreadSample {
   taskMs: number;
   /** CPU time running JavaScript: the `ScriptDuration` delta. */
   scriptMs: number;
-  /** Longest task of 50 ms or more that the Long Tasks API reported, or 0 when none. */
+  /** Duration of the longest task the Long Tasks API reported (50 ms or more), or 0. */
   longestTaskMs: number;
   /** Total blocking time: the sum over long tasks of the part beyond 50 ms. */
   totalBlockingMs: number;

@@ -1,6 +1,6 @@
 import { CommandError, ConfigError } from '@reprise/server';
 
-/** Turns an error into one line for the terminal: known causes say what to do instead. */
+/** Formats an error as one line for the terminal, with the fix for known causes. */
 export function describeStartupError(error: unknown): string {
   if (error instanceof ConfigError || error instanceof CommandError) return error.message;
   const failure = error as NodeJS.ErrnoException & {

@@ -144,9 +144,9 @@ export interface RepriseConfig {
   /**
    * Whether to take project settings from Reprise's `GET /settings/` (`record_sessions_percent`,
    * `record_min_ms`, `record_max_ms`, `record_idle_timeout_ms`), which then win over these
-   * options. `'fallback'` uses them when fetched and these options otherwise; `'strict'`
-   * samples nothing in until they have been fetched once; `'disabled'` never asks. The last
-   * reply is cached for 5 minutes, so a change reaches replays that start after that.
+   * options. `'fallback'` uses them when fetched and these options otherwise. `'strict'`
+   * samples nothing in until they have been fetched once. `'disabled'` never requests them.
+   * The last reply is cached for 5 minutes, so a change reaches replays that start after that.
    * Default: `'fallback'`.
    */
   remote_settings_mode: 'fallback' | 'strict' | 'disabled';

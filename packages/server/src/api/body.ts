@@ -27,7 +27,7 @@ function limitOf(issue: z.core.$ZodIssue): number | undefined {
   return undefined;
 }
 
-/** A repeated query parameter arrives as an array; the API takes each parameter once. */
+/** Rejects a repeated query parameter, which arrives as an array: the API reads each once. */
 function rejectRepeatedParameters(query: unknown): void {
   if (typeof query !== 'object' || query === null) return;
   for (const [name, value] of Object.entries(query)) {

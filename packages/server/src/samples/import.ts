@@ -55,7 +55,7 @@ export async function importSamples(
 /** Origin of the example shop in sample files; import replaces it with this server's. */
 export const sampleOrigin = 'http://127.0.0.1:8484';
 
-/** The origin people reach this server at, when the settings tell it. */
+/** Returns the origin people reach this server at, or null when the port is chosen at start. */
 function serverOrigin(settings: ServerContext['settings']): string | null {
   if (settings.publicUrl) return new URL(settings.publicUrl).origin;
   if (settings.port === 0) return null;
@@ -154,8 +154,8 @@ async function importSample(
     ),
   );
   await context.metadata.analytics.insertEvents(rows);
-  // `/track/` links a device to the user named in the same event; the samples need the same
-  // links, or a user's events from before sign-up would belong to an anonymous device.
+  // `/track/` links a device to the user named in the same event. The samples need the same
+  // links, because otherwise a user's events from before sign-up stay with an anonymous device.
   const links = new Map<string, [string, string]>();
   for (const { properties } of sample.events) {
     const { $device_id: deviceId, $user_id: userId } = properties;

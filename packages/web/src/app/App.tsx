@@ -50,7 +50,7 @@ function FeedRedirect() {
 
 /**
  * Shows the player once its code is in. It renders its own loading state rather than a
- * Suspense fallback, because React holds content that replaces a fallback for at least 300 ms.
+ * Suspense fallback, because React delays content that replaces a fallback by at least 300 ms.
  */
 function PlayerRoute() {
   const [module, setModule] = useState<PlayerModule | null>(null);

@@ -63,7 +63,7 @@ function openSqlite(dataDir: string): MetadataConnection {
 const cachedStatements = 500;
 
 /**
- * Reuses compiled statements, least recently used out first. Kysely asks SQLite to compile
+ * Reuses compiled statements, least recently used out first. Kysely has SQLite compile
  * every query again, and ingestion runs the same dozen queries for every chunk. Statements are
  * run to completion one at a time (the server never streams rows), so sharing one is safe.
  */

@@ -63,7 +63,9 @@ interface PendingChunk {
 const maxChunksPerCommit = 200;
 
 function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }
 
 /** Most profiles a free-text search can match before it stops looking. */
