@@ -18,36 +18,98 @@ const targets = { core: 10 * 1024, recorder: 30 * 1024 };
 /**
  * rrweb 2.2.2 ships one prebuilt file in which two copies of postcss (used only by the replayer)
  * are initialized at the top level, so a bundler cannot drop them from a record-only build.
- * This plugin marks those initializers as side-effect free, which lets esbuild drop them. It
- * fails the build when the code does not look as expected, for example after an rrweb upgrade.
+ * This marks those initializers as side-effect free, which lets esbuild drop them.
  */
-const rrwebTreeShaking = {
-  name: 'rrweb-tree-shaking',
+function dropPostcss(source) {
+  const counts = { accesses: 0, initializers: 0, defaults: 0 };
+  source = source.replace(/^import_postcss[$\w]*\.default(\.\w+)?;\n/gm, () => {
+    counts.accesses++;
+    return '';
+  });
+  const initializer = /^(var import_postcss[$\w]* = \/\* @__PURE__ \*\/ __toESM[$\w]*\()\(/gm;
+  source = source.replace(initializer, (_match, head) => {
+    counts.initializers++;
+    return `${head}/* @__PURE__ */ (`;
+  });
+  const postcssDefault = /^var postcss_default = (import_postcss[$\w]*)\.default;$/gm;
+  source = source.replace(postcssDefault, (_match, name) => {
+    counts.defaults++;
+    return `var postcss_default = /* @__PURE__ */ (() => ${name}.default)();`;
+  });
+  if (counts.accesses === 0 || counts.initializers !== 2 || counts.defaults !== 1) {
+    throw new Error(
+      `The rrweb build expected rrweb ${rrwebVersion}'s postcss code; found ` +
+        `${JSON.stringify(counts)}. Update dropPostcss in packages/sdk/build.mjs.`,
+    );
+  }
+  return source;
+}
+
+/** Replaces each `[from, to]` pair in rrweb's code, where `from` must occur exactly once. */
+function editRrweb(source, edits) {
+  for (const [from, to] of edits) {
+    if (source.split(from).length !== 2) {
+      throw new Error(
+        `The rrweb build expected rrweb ${rrwebVersion}'s code to contain ` +
+          `${JSON.stringify(from)} exactly once. Update the edits in packages/sdk/build.mjs.`,
+      );
+    }
+    source = source.replace(from, to);
+  }
+  return source;
+}
+
+/**
+ * Puts Reprise's storm guard (src/recorder/storm.ts) between each of rrweb's mutation observers
+ * and its mutation buffer, and cancels the guard when rrweb stops the observer. The guard gets
+ * rrweb's own `serializeNodeWithId` and `isBlocked`, so the nodes it records are serialized as
+ * rrweb serializes added nodes.
+ */
+function guardMutationStorms(source) {
+  const edited = editRrweb(source, [
+    [
+      'const observer = new ObserverCtor(callbackWrapper(mutationBuffer.processMutations.bind(mutationBuffer)));',
+      'const stormGuard = reprise_guardMutationStorms(mutationBuffer.processMutations.bind(mutationBuffer), options, serializeNodeWithId, isBlocked);\n' +
+        '\tconst observer = new ObserverCtor(callbackWrapper(stormGuard.take));',
+    ],
+    [
+      'const stop = () => {\n\t\tobserver.disconnect();\n\t\tmutationBuffers.delete(mutationBuffer);',
+      'const stop = () => {\n\t\tstormGuard.cancel();\n\t\tobserver.disconnect();\n\t\tmutationBuffers.delete(mutationBuffer);',
+    ],
+  ]);
+  const guard = JSON.stringify(join(root, 'src/recorder/storm.ts'));
+  return `import { guardMutationStorms as reprise_guardMutationStorms } from ${guard};\n${edited}`;
+}
+
+/**
+ * Reprise records canvases as frames (its `sampling.canvas` is a frame rate), so rrweb's
+ * recording of each 2D and WebGL call never runs. Without these two calls esbuild drops that
+ * code, about 0.9 KB gzip.
+ */
+function dropCanvasCallRecording(source) {
+  return editRrweb(source, [
+    [
+      'const canvas2DReset = initCanvas2DMutationObserver(this.processMutation.bind(this), win, blockClass, blockSelector);',
+      'const canvas2DReset = () => {};',
+    ],
+    [
+      'const canvasWebGL1and2Reset = initCanvasWebGLMutationObserver(this.processMutation.bind(this), win, blockClass, blockSelector);',
+      'const canvasWebGL1and2Reset = () => {};',
+    ],
+  ]);
+}
+
+/**
+ * Loads rrweb's one prebuilt file with the edits above. Each edit fails the build when the code
+ * does not look as expected, for example after an rrweb upgrade.
+ */
+const rrwebForRecording = {
+  name: 'rrweb-for-recording',
   setup(build) {
     build.onLoad({ filter: /[\\/]rrweb[\\/]dist[\\/]rrweb\.js$/ }, (args) => {
-      let source = readFileSync(args.path, 'utf8');
-      const counts = { accesses: 0, initializers: 0, defaults: 0 };
-      source = source.replace(/^import_postcss[$\w]*\.default(\.\w+)?;\n/gm, () => {
-        counts.accesses++;
-        return '';
-      });
-      const initializer = /^(var import_postcss[$\w]* = \/\* @__PURE__ \*\/ __toESM[$\w]*\()\(/gm;
-      source = source.replace(initializer, (_match, head) => {
-        counts.initializers++;
-        return `${head}/* @__PURE__ */ (`;
-      });
-      const postcssDefault = /^var postcss_default = (import_postcss[$\w]*)\.default;$/gm;
-      source = source.replace(postcssDefault, (_match, name) => {
-        counts.defaults++;
-        return `var postcss_default = /* @__PURE__ */ (() => ${name}.default)();`;
-      });
-      if (counts.accesses === 0 || counts.initializers !== 2 || counts.defaults !== 1) {
-        throw new Error(
-          `rrweb-tree-shaking expected rrweb ${rrwebVersion}'s code shape; found ` +
-            `${JSON.stringify(counts)}. Update the patterns in packages/sdk/build.mjs.`,
-        );
-      }
-      return { contents: source, loader: 'js' };
+      const source = readFileSync(args.path, 'utf8');
+      const edited = guardMutationStorms(dropCanvasCallRecording(dropPostcss(source)));
+      return { contents: edited, loader: 'js' };
     });
   },
 };
@@ -67,6 +129,9 @@ const common = {
   bundle: true,
   minify: true,
   sourcemap: 'linked',
+  // License notices of bundled code go to a `.LEGAL.txt` file beside each bundle, which the
+  // bundle names in a comment, instead of into the code that every page downloads.
+  legalComments: 'linked',
   target: 'es2020',
   platform: 'browser',
   conditions: ['source'],
@@ -87,7 +152,7 @@ const bundles = [
     entry: 'src/recorder.ts',
     out: 'recorder.mjs',
     format: 'esm',
-    plugins: [rrwebTreeShaking],
+    plugins: [rrwebForRecording],
   },
   { kind: 'core', entry: 'src/script.ts', out: 'reprise.js', format: 'iife', plugins: [] },
   {
@@ -95,7 +160,7 @@ const bundles = [
     entry: 'src/recorder-script.ts',
     out: 'reprise-recorder.js',
     format: 'iife',
-    plugins: [rrwebTreeShaking],
+    plugins: [rrwebForRecording],
   },
 ];
 

@@ -10,6 +10,7 @@ import { privacySettingsOf, type PrivacySettings } from './privacy-settings.js';
 import { createPrivacyRules, type PrivacyRules } from './privacy.js';
 import { rrwebPrivacyOptions } from './rrweb-options.js';
 import { createSanitizer } from './sanitize.js';
+import { finishMutationStorms } from './storm.js';
 import { Uploader } from './uploader.js';
 
 interface CaptureContext {
@@ -114,7 +115,10 @@ export function startRecording(host: RecorderHost, workerUrl?: string): Recordin
     resume() {
       if (!stopped) stopCapture ??= startCapture(context);
     },
-    unload: () => uploader.unload(),
+    unload() {
+      finishMutationStorms();
+      uploader.unload();
+    },
     flush: () => uploader.flush(),
     prependStored: (batches) => uploader.prependStored(batches),
   };
