@@ -1,7 +1,19 @@
 import type { RrwebEvent } from './event-types.js';
+import { nextTask } from './tasks.js';
+
+/** Main-thread time that turning a batch into JSON may take before it lets the page run, in ms. */
+const stringifySliceMs = 8;
 
 /** Maximum number of rrweb events in one `/record/` batch. */
 export const maxEventsPerBatch = 1000;
+
+/**
+ * Added nodes after which the queue is sent without waiting for the interval: about 1 MB of
+ * JSON. A mutation storm records tens of thousands of nodes in a second or two, and one batch of
+ * all of them would take long tasks to turn into JSON, copy to the compression worker and
+ * collect as garbage.
+ */
+export const maxAddedNodesPerBatch = 10_000;
 
 /** Splits a batch that the server found too large into two halves, in order. */
 export function splitInHalves<T>(events: T[]): [T[], T[]] {
@@ -69,4 +81,22 @@ export function timeRange(events: RrwebEvent[]): { startMs: number; endMs: numbe
     endMs = Math.max(endMs, event.timestamp);
   }
   return { startMs, endMs };
+}
+
+/**
+ * Returns the same text as `JSON.stringify(events)`, one event at a time, and lets the page run
+ * its own tasks whenever `stringifySliceMs` have passed. A batch recorded during a mutation
+ * storm can hold several MB of JSON, which one call would turn into one long task.
+ */
+export async function stringifyEvents(events: RrwebEvent[]): Promise<string> {
+  const parts: string[] = [];
+  let deadline = performance.now() + stringifySliceMs;
+  for (const event of events) {
+    parts.push(JSON.stringify(event));
+    if (performance.now() >= deadline) {
+      await nextTask();
+      deadline = performance.now() + stringifySliceMs;
+    }
+  }
+  return `[${parts.join(',')}]`;
 }

@@ -30,3 +30,10 @@ export function isUserAction(event: RrwebEvent): boolean {
   if (event.type !== EventType.IncrementalSnapshot) return false;
   return userActionSources.has((event.data as { source: number }).source);
 }
+
+/** Number of nodes a mutation event adds; 0 for other events. */
+export function addedNodesOf(event: RrwebEvent): number {
+  if (event.type !== EventType.IncrementalSnapshot) return 0;
+  const data = event.data as { source: number; adds?: unknown[] };
+  return data.source === IncrementalSource.Mutation ? (data.adds?.length ?? 0) : 0;
+}

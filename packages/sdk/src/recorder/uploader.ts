@@ -10,13 +10,15 @@ import {
 import type { SendOutcome } from '../transport/response.js';
 import {
   chunkByCount,
+  maxAddedNodesPerBatch,
   maxEventsPerBatch,
   packByBytes,
   splitInHalves,
+  stringifyEvents,
   timeRange,
   type PackedBatch,
 } from './batches.js';
-import { EventType, isUserAction, type RrwebEvent } from './event-types.js';
+import { addedNodesOf, EventType, isUserAction, type RrwebEvent } from './event-types.js';
 
 interface PendingBatch {
   events: RrwebEvent[];
@@ -53,6 +55,8 @@ export class Uploader {
   /** Identity read when the recording stopped, so that `reset()` does not relabel its tail. */
   private stoppedIdentity: RecordIdentity | null = null;
   private lastEventMs = 0;
+  /** Nodes added by the mutation events in `queue`. */
+  private queuedAddedNodes = 0;
 
   constructor(
     private readonly host: RecorderHost,
@@ -66,14 +70,17 @@ export class Uploader {
   enqueue(event: RrwebEvent): void {
     if (this.stopped) return;
     this.queue.push(event);
+    this.queuedAddedNodes += addedNodesOf(event);
     this.lastEventMs = Math.max(this.lastEventMs, event.timestamp);
     if (event.type === EventType.FullSnapshot) this.flushSoon();
     else if (this.queue.length >= maxEventsPerBatch) this.flush();
+    else if (this.queuedAddedNodes >= maxAddedNodesPerBatch) this.flush();
     else if (isUserAction(event)) this.flushAfterAction();
   }
 
   /** Moves the queue into batches and sends the next one unless a request is under way. */
   flush(): void {
+    this.queuedAddedNodes = 0;
     for (const events of chunkByCount(this.queue.splice(0))) this.pending.push({ events });
     this.pumpSafely();
   }
@@ -121,6 +128,7 @@ export class Uploader {
     const batches = [...this.pending, { events: this.queue }];
     this.pending = [];
     this.queue = [];
+    this.queuedAddedNodes = 0;
     if (this.isTooShort()) return;
     const stored: OutboxItem[] = [];
     for (const batch of batches) {
@@ -223,7 +231,11 @@ export class Uploader {
     if (this.discarded) return { kind: 'drop', status: 0 };
     if (this.pending[0] !== batch) return takenByUnload;
     if (replay.seq === 0) replay.startMs = timeRange(batch.events).startMs;
-    batch.body ??= await this.compressor.compress(JSON.stringify(batch.events));
+    if (!batch.body) {
+      const json = await stringifyEvents(batch.events);
+      if (this.pending[0] !== batch) return takenByUnload;
+      batch.body = await this.compressor.compress(json);
+    }
     if (this.pending[0] !== batch) return takenByUnload;
     const query = buildRecordQuery(this.meta(batch, replay.seq), batch.body.format);
     const bytes = bodyBytes(batch.body.body);
