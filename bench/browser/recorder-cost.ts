@@ -50,7 +50,7 @@ import {
 import {
   moveThePointer,
   uploadsBetween,
-  waitForUpload,
+  waitForUploadBurst,
   waitUntilRecording,
 } from './support/session.js';
 import { startSiteServer, type SiteServer } from './support/site-server.js';
@@ -77,7 +77,7 @@ interface Step {
    */
   measuresLoad?: boolean;
   /**
-   * Whether the window lasts until the SDK's next upload after the step, so that the cost of
+   * Whether the window lasts until the SDK's next uploads after the step, so that the cost of
    * sending a burst of recorded changes falls inside it. Otherwise the window ends a fixed
    * 1 s after the step, and an upload that comes later falls outside it.
    */
@@ -218,14 +218,15 @@ function servePages(site: SiteServer, ingestOrigin: string): void {
 
 /**
  * Ends a step's window: after a fixed pause, or for an SDK and a step that waits for uploads,
- * when the SDK's next upload reaches the ingestion server. Returns false when no upload came.
+ * 1 s after the last of the uploads that the SDK sends back to back from its next upload on.
+ * Returns false when no upload came.
  */
 async function settle(env: Environment, sdk: BenchSdk, step: Step, sinceMs: number) {
   if (sdk.id === 'none' || !step.waitsForUpload) {
     await new Promise((resolve) => setTimeout(resolve, settleMs));
     return true;
   }
-  return (await waitForUpload(env.ingest, sinceMs, { timeoutMs: uploadTimeoutMs })) !== null;
+  return (await waitForUploadBurst(env.ingest, sinceMs, { timeoutMs: uploadTimeoutMs })) > 0;
 }
 
 async function runScenario(

@@ -40,6 +40,31 @@ export async function waitForUpload(
   return null;
 }
 
+/**
+ * Waits for the first recording upload at `sinceMs` (Unix ms) or later, like `waitForUpload`,
+ * then for as long as more uploads follow within `quietMs` of the one before. An SDK that
+ * splits a large recording into several uploads sends them back to back, so the wait covers
+ * all of them. Returns the number of uploads, or 0 when none came within `timeoutMs`.
+ */
+export async function waitForUploadBurst(
+  ingest: IngestServer,
+  sinceMs: number,
+  { timeoutMs, quietMs = 1_000 }: { timeoutMs: number; quietMs?: number },
+): Promise<number> {
+  const first = await waitForUpload(ingest, sinceMs, { timeoutMs, afterMs: 0 });
+  if (!first) return 0;
+  const uploadsSince = () =>
+    ingest.requests.filter(
+      (request) => isRecordingUpload(request) && request.receivedAt >= sinceMs,
+    );
+  for (;;) {
+    const uploads = uploadsSince();
+    const lastMs = Math.max(...uploads.map((request) => request.receivedAt));
+    if (Date.now() - lastMs >= quietMs) return uploads.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Recording uploads and their body bytes between two times (Unix ms). */
 export function uploadsBetween(ingest: IngestServer, fromMs: number, toMs: number) {
   const uploads = ingest.requests.filter(
