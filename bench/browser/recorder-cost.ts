@@ -134,7 +134,7 @@ const scenarios: Scenario[] = [
     steps: [
       {
         name: 'typing 500 characters',
-        waitsForUpload: false,
+        waitsForUpload: true,
         run: async (page) => {
           const started = Date.now();
           await page.locator('#message').click();
@@ -144,7 +144,7 @@ const scenarios: Scenario[] = [
       },
       {
         name: 'scrolling a long page',
-        waitsForUpload: false,
+        waitsForUpload: true,
         run: async (page) => {
           const started = Date.now();
           for (let index = 0; index < 60; index++) {
