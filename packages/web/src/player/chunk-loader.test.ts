@@ -12,6 +12,7 @@ function chunkInfo(seq: number): ChunkInfo {
     bytes: 100,
     encoding: 'gzip',
     hasFullSnapshot: seq === 0,
+    fullSnapshotTimestamp: seq === 0 ? 1000 : null,
     receivedAt: 0,
   };
 }

@@ -18,6 +18,7 @@ function chunk(seq: number, firstTimestamp: number, lastTimestamp: number): Chun
     bytes: 1,
     encoding: 'gzip',
     hasFullSnapshot: seq === 0,
+    fullSnapshotTimestamp: seq === 0 ? firstTimestamp : null,
     receivedAt: 0,
   };
 }
