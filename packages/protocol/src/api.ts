@@ -77,6 +77,12 @@ export interface ChunkInfo {
   bytes: number;
   encoding: 'gzip' | 'identity';
   hasFullSnapshot: boolean;
+  /**
+   * Timestamp of the chunk's earliest full snapshot, Unix ms. Null when the chunk has none, and
+   * for chunks stored before the server recorded this fact, which may still have one (see
+   * `hasFullSnapshot`).
+   */
+  fullSnapshotTimestamp: number | null;
   receivedAt: number;
 }
 

@@ -497,6 +497,12 @@ export const openApiDocument = {
                 bytes: { type: 'integer' },
                 encoding: { enum: ['gzip', 'identity'] },
                 hasFullSnapshot: { type: 'boolean' },
+                fullSnapshotTimestamp: {
+                  type: ['integer', 'null'],
+                  description:
+                    "Unix ms of the chunk's earliest full snapshot; null without one, and for " +
+                    'chunks stored before the server recorded it.',
+                },
                 receivedAt: { type: 'integer' },
               },
             },

@@ -59,6 +59,7 @@ describe('replay chunk routes', () => {
     expect(list.chunks.map((chunk) => chunk.seq)).toEqual([0, 1]);
     expect(list.chunks.map((chunk) => chunk.encoding)).toEqual(['gzip', 'identity']);
     expect(list.chunks.map((chunk) => chunk.hasFullSnapshot)).toEqual([true, false]);
+    expect(list.chunks.map((chunk) => chunk.fullSnapshotTimestamp)).toEqual([t0 + 1, null]);
     expect(list.chunks[0]!.bytes).toBe(gzipBody.length);
     expect(list.chunks[0]!.firstTimestamp).toBe(t0);
     expect(list.chunks[0]!.lastTimestamp).toBe(t0 + 200);

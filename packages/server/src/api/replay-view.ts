@@ -42,6 +42,7 @@ export function toChunkInfo(row: ChunkRow): ChunkInfo {
     bytes: row.bytes,
     encoding: row.encoding,
     hasFullSnapshot: row.has_full_snapshot === 1,
+    fullSnapshotTimestamp: row.full_snapshot_ts,
     receivedAt: row.received_at,
   };
 }

@@ -43,6 +43,20 @@ describe('computeChunkFacts', () => {
     expect(computeChunkFacts([mutationEvent(t0)]).hasFullSnapshot).toBe(false);
   });
 
+  it('takes earliest full snapshot time', () => {
+    const facts = computeChunkFacts([
+      mutationEvent(t0),
+      fullSnapshotEvent(t0 + 300),
+      metaEvent(t0 + 100),
+      fullSnapshotEvent(t0 + 101),
+    ]);
+    expect(facts.fullSnapshotTimestamp).toBe(t0 + 101);
+  });
+
+  it('has no snapshot time without snapshot', () => {
+    expect(computeChunkFacts([mutationEvent(t0)]).fullSnapshotTimestamp).toBeNull();
+  });
+
   it('takes first URL from Meta', () => {
     const facts = computeChunkFacts([
       mutationEvent(t0),

@@ -11,6 +11,11 @@ export interface ChunkFacts {
   /** Time spent using the page, see `activeTimeMs`. */
   activeMs: number;
   hasFullSnapshot: boolean;
+  /**
+   * Timestamp of the earliest full snapshot in the chunk, Unix ms, or null without one. The
+   * player starts a replay from it when opening at a later position.
+   */
+  fullSnapshotTimestamp: number | null;
   /** `href` of the first Meta event, if the chunk has one. */
   firstUrl: string | null;
 }
@@ -36,7 +41,7 @@ interface ClickPoint {
 export function computeChunkFacts(events: RrwebEvent[]): ChunkFacts {
   let first = Infinity;
   let last = -Infinity;
-  let hasFullSnapshot = false;
+  let fullSnapshotTimestamp: number | null = null;
   let firstUrl: string | null = null;
   let errorCount = 0;
   const inputTimes: number[] = [];
@@ -45,7 +50,9 @@ export function computeChunkFacts(events: RrwebEvent[]): ChunkFacts {
   for (const event of events) {
     first = Math.min(first, event.timestamp);
     last = Math.max(last, event.timestamp);
-    if (event.type === EventType.FullSnapshot) hasFullSnapshot = true;
+    if (event.type === EventType.FullSnapshot) {
+      fullSnapshotTimestamp = Math.min(fullSnapshotTimestamp ?? Infinity, event.timestamp);
+    }
     if (event.type === EventType.Meta && firstUrl === null) firstUrl = metaHref(event.data);
     if (isConsoleError(event)) errorCount += 1;
     if (isUserInput(event)) inputTimes.push(event.timestamp);
@@ -60,7 +67,8 @@ export function computeChunkFacts(events: RrwebEvent[]): ChunkFacts {
     rageClickCount: countRageClicks(clicks),
     errorCount,
     activeMs: activeTimeMs(inputTimes),
-    hasFullSnapshot,
+    hasFullSnapshot: fullSnapshotTimestamp !== null,
+    fullSnapshotTimestamp,
     firstUrl,
   };
 }

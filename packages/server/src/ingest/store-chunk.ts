@@ -65,6 +65,7 @@ export async function storeChunkUpload(
     encoding: body.encoding,
     blob_key: blobKey,
     has_full_snapshot: facts.hasFullSnapshot ? 1 : 0,
+    full_snapshot_ts: facts.fullSnapshotTimestamp,
     first_url: facts.firstUrl ?? upload.currentUrl,
     distinct_id: upload.distinctId,
     device_id: upload.deviceId,

@@ -76,6 +76,7 @@ export function chunkRow(overrides: Partial<ChunkRow>): ChunkRow {
     encoding: 'gzip',
     blob_key: `key-${Math.random().toString(36).slice(2)}`,
     has_full_snapshot: 1,
+    full_snapshot_ts: 1_000,
     first_url: 'https://shop.example/',
     distinct_id: '$device:d1',
     device_id: 'd1',

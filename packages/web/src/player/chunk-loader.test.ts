@@ -1,7 +1,12 @@
 import type { ChunkInfo } from '@reprise/protocol';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client.js';
-import { loadChunksInOrder, parseChunkEvents, type LoadedChunk } from './chunk-loader.js';
+import {
+  startChunkLoad,
+  parseChunkEvents,
+  type ChunkLoadOptions,
+  type LoadedChunk,
+} from './chunk-loader.js';
 
 function chunkInfo(seq: number): ChunkInfo {
   return {
@@ -12,6 +17,7 @@ function chunkInfo(seq: number): ChunkInfo {
     bytes: 100,
     encoding: 'gzip',
     hasFullSnapshot: seq === 0,
+    fullSnapshotTimestamp: seq === 0 ? 1000 : null,
     receivedAt: 0,
   };
 }
@@ -51,7 +57,18 @@ describe('parseChunkEvents', () => {
   });
 });
 
-describe('loadChunksInOrder', () => {
+/** Loads `chunks` in seq order, as a player opening at the start does. */
+function loadChunksInOrder(
+  chunks: ChunkInfo[],
+  fetchChunk: (seq: number) => Promise<unknown>,
+  onChunk: (chunk: LoadedChunk) => void,
+  loadOptions: ChunkLoadOptions,
+): Promise<void> {
+  const order = chunks.map((_, index) => index);
+  return startChunkLoad(chunks, order, fetchChunk, onChunk, loadOptions).done;
+}
+
+describe('startChunkLoad', () => {
   it('delivers in seq order', async () => {
     const chunks = [0, 1, 2, 3, 4, 5].map(chunkInfo);
     const delaysMs = [30, 5, 20, 1, 10, 2];
@@ -137,5 +154,28 @@ describe('loadChunksInOrder', () => {
       { ...options, concurrency: 1, signal: controller.signal },
     );
     expect(delivered).toEqual([0]);
+  });
+
+  it('starts prioritized chunks next', async () => {
+    const chunks = [0, 1, 2, 3, 4, 5].map(chunkInfo);
+    const started: number[] = [];
+    const delivered: number[] = [];
+    const load = startChunkLoad(
+      chunks,
+      [3, 4, 5, 0, 1, 2],
+      async (seq) => {
+        started.push(seq);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return [];
+      },
+      (chunk) => {
+        delivered.push(chunk.info.seq);
+        if (chunk.info.seq === 3) load.prioritize([1, 4]);
+      },
+      { ...options, concurrency: 1 },
+    );
+    await load.done;
+    expect(started).toEqual([3, 1, 4, 5, 0, 2]);
+    expect(delivered).toEqual(started);
   });
 });

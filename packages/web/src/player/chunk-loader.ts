@@ -98,39 +98,63 @@ async function fetchWithRetry(
   return { info, events: [], invalidCount: 0, error: lastError };
 }
 
+/** A running chunk load, from `startChunkLoad`. */
+export interface ChunkLoad {
+  /**
+   * Starts the chunks at these indices next, in the order given. Chunks already started are
+   * skipped, and the chunks started before are still handed over first.
+   */
+  prioritize(indices: readonly number[]): void;
+  /** Resolves when every chunk was handed over, or early on abort. */
+  done: Promise<void>;
+}
+
 /**
- * Fetches chunks with up to `concurrency` requests in flight, starting them in the order
- * given, and calls `onChunk` once per chunk in that same order, as soon as the chunk and all
- * chunks before it are in. Resolves when every chunk was handed over, or early on abort,
- * after which `onChunk` is not called again.
+ * Fetches the chunks at the indices in `order`, with up to `concurrency` requests in flight,
+ * and calls `onChunk` once per chunk in the order the requests started, as soon as the chunk
+ * and all chunks started before it are in. So the player never receives a chunk before an
+ * earlier one of the same stretch. After an abort, `onChunk` is not called again.
  */
-export async function loadChunksInOrder(
+export function startChunkLoad(
   chunks: readonly ChunkInfo[],
+  order: readonly number[],
   fetchChunk: (seq: number, signal?: AbortSignal) => Promise<unknown>,
-  onChunk: (chunk: LoadedChunk) => void,
+  onChunk: (chunk: LoadedChunk, index: number) => void,
   options: ChunkLoadOptions = defaultChunkLoadOptions,
-): Promise<void> {
+): ChunkLoad {
+  const waiting = [...order];
+  const started: number[] = [];
   const results = new Map<number, LoadedChunk>();
-  let nextToStart = 0;
   let nextToDeliver = 0;
 
   const deliverReady = () => {
-    while (!options.signal?.aborted && results.has(nextToDeliver)) {
-      const chunk = results.get(nextToDeliver)!;
-      results.delete(nextToDeliver);
+    while (!options.signal?.aborted && nextToDeliver < started.length) {
+      const index = started[nextToDeliver]!;
+      const chunk = results.get(index);
+      if (!chunk) return;
+      results.delete(index);
       nextToDeliver += 1;
-      onChunk(chunk);
+      onChunk(chunk, index);
     }
   };
 
   const worker = async () => {
-    while (nextToStart < chunks.length && !options.signal?.aborted) {
-      const index = nextToStart++;
+    while (waiting.length > 0 && !options.signal?.aborted) {
+      const index = waiting.shift()!;
+      started.push(index);
       results.set(index, await fetchWithRetry(chunks[index]!, fetchChunk, options));
       deliverReady();
     }
   };
 
-  const workerCount = Math.max(1, Math.min(options.concurrency, chunks.length));
-  await Promise.all(Array.from({ length: workerCount }, worker));
+  const prioritize = (indices: readonly number[]) => {
+    const first = indices.filter((index) => waiting.includes(index));
+    if (first.length === 0) return;
+    const rest = waiting.filter((index) => !first.includes(index));
+    waiting.splice(0, waiting.length, ...first, ...rest);
+  };
+
+  const workerCount = Math.max(1, Math.min(options.concurrency, waiting.length));
+  const done = Promise.all(Array.from({ length: workerCount }, worker)).then(() => undefined);
+  return { prioritize, done };
 }

@@ -1,11 +1,16 @@
 import type { ChunkInfo, RrwebEvent } from '@reprise/protocol';
 import type { Replayer } from 'rrweb';
-import { defaultChunkLoadOptions, loadChunksInOrder, type LoadedChunk } from './chunk-loader.js';
+import {
+  defaultChunkLoadOptions,
+  startChunkLoad,
+  type ChunkLoad,
+  type LoadedChunk,
+} from './chunk-loader.js';
+import { ChunkCoverage, loadOrder } from './coverage.js';
 import { boundaryEvent, createReplayer } from './replayer-factory.js';
 import { RecordingSanitizer } from './sanitize.js';
 import {
   findMarkers,
-  loadedUntilByCount,
   replayBounds,
   thinMarkers,
   type ReplayBounds,
@@ -56,10 +61,12 @@ function nextTask(): Promise<void> {
 }
 
 /**
- * Loads a replay chunk by chunk and plays it with rrweb's Replayer. The Replayer starts as soon
- * as the chunks up to the first full snapshot are in. Later chunks are added while it plays.
- * Playback pauses ("buffering") when it reaches a time that may still be missing, and goes on
- * when the chunks arrive.
+ * Loads a replay chunk by chunk and plays it with rrweb's Replayer. Loading starts at the
+ * nearest full snapshot before the start position, and the Replayer starts as soon as the
+ * chunks from there to that position are in. Later chunks are added while it plays, and the
+ * chunks before the snapshot are fetched last. Playback pauses ("buffering") at a time whose
+ * chunks may still be missing, and goes on when they arrive. A seek to such a time fetches its
+ * chunks first.
  */
 export class ReplaySession {
   private state: PlayerState;
@@ -67,10 +74,18 @@ export class ReplaySession {
   private readonly abortController = new AbortController();
   private readonly sanitizer = new RecordingSanitizer();
   private readonly bounds: ReplayBounds;
-  private readonly loadedUntil: number[];
+  private readonly chunkLoad: ChunkLoad;
+  /** Sanitized events of each fetched chunk, by index in `options.chunks`. */
+  private readonly chunkEvents: Array<RrwebEvent[] | null>;
+  /** Chunks fetched so far, failed ones included. */
+  private readonly fetched: ChunkCoverage;
+  /**
+   * Chunks added to the Replayer. A fetched chunk earlier than the part shown is left out
+   * until a position needs it or every chunk is in, and then the Replayer is rebuilt.
+   */
+  private inReplayer: ChunkCoverage;
+  private hasFullSnapshot = false;
   private replayer: Replayer | null = null;
-  /** Events received before the Replayer starts. */
-  private pending: RrwebEvent[] = [];
   private foundMarkers: TimelineMarker[] = [];
   private deliveredCount = 0;
   private firstChunkError: Error | null = null;
@@ -88,7 +103,9 @@ export class ReplaySession {
 
   constructor(private readonly options: ReplaySessionOptions) {
     this.bounds = replayBounds(options.chunks) ?? { startMs: 0, endMs: 0 };
-    this.loadedUntil = loadedUntilByCount(options.chunks);
+    this.chunkEvents = options.chunks.map(() => null);
+    this.fetched = new ChunkCoverage(options.chunks);
+    this.inReplayer = new ChunkCoverage(options.chunks);
     this.state = {
       phase: 'loading',
       error: null,
@@ -106,7 +123,21 @@ export class ReplaySession {
       viewport: null,
       markers: [],
     };
-    void this.load();
+    this.chunkLoad = startChunkLoad(
+      options.chunks,
+      loadOrder(options.chunks, this.bounds.startMs + options.startAtMs),
+      options.fetchChunk,
+      (chunk, index) => {
+        this.queue = this.queue
+          .then(() => this.handleChunk(chunk, index))
+          .catch((error: unknown) => {
+            // A chunk that breaks the Replayer leaves a gap, and the others still play.
+            console.warn(`[Reprise player] Chunk ${chunk.info.seq} could not be added.`, error);
+          });
+      },
+      { ...defaultChunkLoadOptions, signal: this.abortController.signal },
+    );
+    void this.finishLoad();
     this.animationFrame = requestAnimationFrame(this.tick);
   }
 
@@ -158,6 +189,7 @@ export class ReplaySession {
     const target = Math.min(Math.max(0, positionMs), this.totalMs());
     this.update({ ended: false, currentMs: target });
     if (this.replayer) this.moveTo(target);
+    else this.chunkLoad.prioritize(this.fetched.missingFor(this.bounds.startMs + target));
   }
 
   setSpeed(speed: number): void {
@@ -185,20 +217,8 @@ export class ReplaySession {
     for (const listener of this.listeners) listener();
   }
 
-  private async load(): Promise<void> {
-    await loadChunksInOrder(
-      this.options.chunks,
-      this.options.fetchChunk,
-      (chunk) => {
-        this.queue = this.queue
-          .then(() => this.handleChunk(chunk))
-          .catch((error: unknown) => {
-            // A chunk that breaks the Replayer leaves a gap, and the others still play.
-            console.warn(`[Reprise player] Chunk ${chunk.info.seq} could not be added.`, error);
-          });
-      },
-      { ...defaultChunkLoadOptions, signal: this.abortController.signal },
-    );
+  private async finishLoad(): Promise<void> {
+    await this.chunkLoad.done;
     await this.queue;
     if (this.destroyed || this.replayer || this.state.phase === 'error') return;
     this.failWithoutSnapshot();
@@ -214,19 +234,20 @@ export class ReplaySession {
     this.update({ phase: 'error', error, playing: false });
   }
 
-  private async handleChunk(chunk: LoadedChunk): Promise<void> {
+  private async handleChunk(chunk: LoadedChunk, index: number): Promise<void> {
     if (this.destroyed) return;
     this.deliveredCount += 1;
     if (chunk.error && !this.firstChunkError) this.firstChunkError = chunk.error;
     const events = this.sanitizer.sanitizeEvents(chunk.events);
     this.foundMarkers = this.foundMarkers.concat(findMarkers(events, this.bounds.startMs));
+    this.chunkEvents[index] = events;
+    this.fetched.add(index, events);
+    if (events.some((event) => event.type === fullSnapshotEvent)) this.hasFullSnapshot = true;
 
     if (this.replayer) {
-      await this.addEvents(events);
-    } else {
-      for (const event of events) this.pending.push(event);
-      const hasSnapshot = events.some((event) => event.type === fullSnapshotEvent);
-      if (hasSnapshot && this.state.phase !== 'error') this.startReplayer();
+      await this.placeEvents(index, events);
+    } else if (this.canStart()) {
+      this.startReplayer();
     }
     if (this.destroyed) return;
     this.update({
@@ -234,16 +255,38 @@ export class ReplaySession {
       chunksFailed: this.state.chunksFailed + (chunk.error ? 1 : 0),
       markers: thinMarkers(this.foundMarkers, this.totalMs()),
     });
-    this.resumeIfBuffered();
+    if (this.fetched.isComplete && this.replayer && !this.inReplayer.isComplete) {
+      this.addLeftOutChunks();
+    } else {
+      this.resumeIfBuffered();
+    }
+  }
+
+  /** Returns whether the fetched chunks can show the position the player opens at. */
+  private canStart(): boolean {
+    if (!this.hasFullSnapshot || this.state.phase === 'error') return false;
+    return this.fetched.covers(this.bounds.startMs + this.state.currentMs);
   }
 
   private startReplayer(): void {
-    const events = [
-      boundaryEvent(this.bounds.startMs),
-      ...this.pending,
-      boundaryEvent(this.bounds.endMs),
-    ];
-    this.pending = [];
+    if (!this.rebuildReplayer()) return;
+    this.update({ phase: 'ready' });
+    this.moveTo(Math.min(this.state.currentMs, this.totalMs()));
+  }
+
+  /**
+   * Replaces the Replayer with a new one that has the events of every fetched chunk, and
+   * returns whether that worked. The caller then moves it to a position. The new Replayer
+   * mounts before the old one is removed, in the same task, so the page shows no empty frame.
+   * NOTE: rrweb 2.2.2 sizes a new Replayer's frame from its first Meta event a task later, so
+   * a replay whose viewport changed shows the first size until the next Meta event plays.
+   */
+  private rebuildReplayer(): boolean {
+    const events = [boundaryEvent(this.bounds.startMs)];
+    for (const chunkEvents of this.chunkEvents) {
+      if (chunkEvents) for (const event of chunkEvents) events.push(event);
+    }
+    events.push(boundaryEvent(this.bounds.endMs));
     let replayer: Replayer;
     try {
       replayer = createReplayer(events, {
@@ -254,30 +297,63 @@ export class ReplaySession {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.update({ phase: 'error', error: `The replay could not be rebuilt: ${reason}` });
-      return;
+      return false;
     }
+    this.replayer?.destroy();
     this.replayer = replayer;
+    this.inReplayer = new ChunkCoverage(this.options.chunks);
+    this.inReplayer.addAll(this.fetched);
     this.listenTo(replayer);
-    this.update({ phase: 'ready' });
+    if (this.state.skipping) this.update({ skipping: false });
+    return true;
+  }
 
-    this.moveTo(Math.min(this.state.currentMs, this.totalMs()));
+  /** Rebuilds the Replayer with the chunks left out of it, at the position shown. */
+  private addLeftOutChunks(): void {
+    const position = this.positionMs();
+    this.seekVersion += 1;
+    this.heldPositionMs = null;
+    if (this.rebuildReplayer()) this.moveTo(position);
   }
 
   private listenTo(replayer: Replayer): void {
-    replayer.on('resize', (payload) => {
+    // A replaced Replayer can still fire a timer it set, so only the current one counts.
+    const on = (name: string, handler: (payload: unknown) => void) =>
+      replayer.on(name, (payload) => {
+        if (replayer === this.replayer) handler(payload);
+      });
+    on('resize', (payload) => {
       const { width, height } = payload as { width: number; height: number };
       this.update({ viewport: { width, height } });
     });
-    replayer.on('finish', () => {
+    on('finish', () => {
       this.update({ playing: false, ended: true, skipping: false, currentMs: this.totalMs() });
     });
-    replayer.on('skip-start', () => this.update({ skipping: true }));
-    replayer.on('skip-end', () => {
+    on('skip-start', () => this.update({ skipping: true }));
+    on('skip-end', () => {
       // rrweb ignores speed changes while it skips, and restores the speed from before the
       // skip when it ends, so a speed picked during the skip is applied now.
       replayer.setConfig({ speed: this.state.speed });
       this.update({ skipping: false });
     });
+  }
+
+  /**
+   * Adds a fetched chunk's events to the Replayer, or leaves them out while they are all
+   * before the last Meta event at the Replayer's position. Such events change nothing that is
+   * shown, and adding them would rebuild the page twice.
+   */
+  private async placeEvents(index: number, events: RrwebEvent[]): Promise<void> {
+    const replayer = this.replayer!;
+    const earliest = events[0]?.timestamp;
+    const replayerTime = replayer.getMetaData().startTime + replayer.getCurrentTime();
+    if (earliest !== undefined && earliest < replayerTime) {
+      const shownMetaTime = this.inReplayer.latestMetaAt(replayerTime);
+      // The Meta event must be cast on the way back, or rrweb skips the rebuild forward.
+      if (shownMetaTime === null || earliest <= shownMetaTime + 1) return;
+    }
+    this.inReplayer.add(index, events);
+    await this.addEvents(events);
   }
 
   /**
@@ -316,51 +392,53 @@ export class ReplaySession {
   }
 
   /**
-   * Moves the Replayer to `positionMs`, playing or paused according to `state.playing`. When that
-   * part is not loaded yet, it holds instead until the chunks arrive.
+   * Moves the Replayer to `positionMs`, playing or paused according to `state.playing`. When the
+   * Replayer lacks fetched chunks needed there, it is rebuilt with them first. When that part is
+   * not fetched yet, it waits (buffering) until the chunks arrive, and they are fetched next.
    */
   private moveTo(positionMs: number): void {
-    const replayer = this.replayer!;
     this.seekVersion += 1;
     this.heldPositionMs = null;
-    if (!this.isLoadedAt(positionMs)) {
-      this.holdForChunks(positionMs);
-      return;
+    const time = this.bounds.startMs + positionMs;
+    if (!this.inReplayer.covers(time)) {
+      if (!this.fetched.covers(time)) {
+        this.holdForChunks(positionMs);
+        return;
+      }
+      if (!this.rebuildReplayer()) return;
     }
+    const replayer = this.replayer!;
     if (this.state.playing) replayer.play(positionMs);
     else replayer.pause(positionMs);
     this.update({ buffering: false });
   }
 
   /**
-   * Shows `positionMs` while the Replayer waits at the end of the loaded part ("buffering").
-   * Each call moves the wait point forward over the chunks that arrived, a cheap forward seek.
-   * Chunks that arrive later only add events after the wait point, so none needs a rebuild.
+   * Shows `positionMs` while the chunks it needs are fetched ("buffering"), and fetches those
+   * next. The Replayer waits just before the first missing chunk when that is after the last
+   * Meta event before the position. Each call moves that wait point forward over the chunks
+   * that arrived, a cheap forward seek. Otherwise, as after a seek far back, the Replayer stops
+   * where it is and keeps showing that frame.
    */
   private holdForChunks(positionMs: number): void {
-    const loadedUntilMs = this.loadedUntilOffsetMs();
+    const replayer = this.replayer!;
+    const time = this.bounds.startMs + positionMs;
     this.heldPositionMs = positionMs;
-    this.replayer!.pause(Math.max(0, Math.min(positionMs, loadedUntilMs - 1)));
+    this.chunkLoad.prioritize(this.fetched.missingFor(time));
+    const missingFrom = this.inReplayer.missingFrom(time) ?? time;
+    const waitTime = Math.min(time, missingFrom - 1);
+    const metaTime = this.inReplayer.latestMetaAt(waitTime);
+    if (metaTime !== null && waitTime > metaTime) {
+      replayer.pause(Math.max(0, waitTime - this.bounds.startMs));
+    } else {
+      replayer.pause();
+    }
     this.update({ buffering: true, currentMs: positionMs });
   }
 
   private resumeIfBuffered(): void {
     if (!this.replayer || !this.state.buffering) return;
-    const position = this.positionMs();
-    if (this.isLoadedAt(position)) this.moveTo(position);
-    else this.holdForChunks(position);
-  }
-
-  /** Returns whether every event up to `positionMs` from the start is loaded. */
-  private isLoadedAt(positionMs: number): boolean {
-    return positionMs < this.loadedUntilOffsetMs();
-  }
-
-  /** Returns the position from the start before which every event is loaded. */
-  private loadedUntilOffsetMs(): number {
-    const loadedUntil = this.loadedUntil[this.deliveredCount] ?? Number.POSITIVE_INFINITY;
-    const originMs = this.replayer?.getMetaData().startTime ?? this.bounds.startMs;
-    return loadedUntil - originMs;
+    this.moveTo(this.positionMs());
   }
 
   private totalMs(): number {
@@ -376,8 +454,8 @@ export class ReplaySession {
 
     const position = this.positionMs();
     const isRunning = this.replayer.service.state.matches('playing');
-    if (isRunning && this.heldPositionMs === null && !this.isLoadedAt(position)) {
-      this.holdForChunks(position);
+    if (isRunning && this.heldPositionMs === null) {
+      if (!this.inReplayer.covers(this.bounds.startMs + position)) this.moveTo(position);
     }
     const totalMs = this.totalMs();
     if (Math.abs(position - this.state.currentMs) >= 1 || totalMs !== this.state.totalMs) {

@@ -2,7 +2,6 @@ import type { ChunkInfo, RrwebEvent } from '@reprise/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   findMarkers,
-  loadedUntilByCount,
   parseStartOffset,
   replayBounds,
   replayShareUrl,
@@ -18,6 +17,7 @@ function chunk(seq: number, firstTimestamp: number, lastTimestamp: number): Chun
     bytes: 1,
     encoding: 'gzip',
     hasFullSnapshot: seq === 0,
+    fullSnapshotTimestamp: seq === 0 ? firstTimestamp : null,
     receivedAt: 0,
   };
 }
@@ -30,13 +30,6 @@ describe('replayBounds', () => {
 
   it('returns null without chunks', () => {
     expect(replayBounds([])).toBeNull();
-  });
-});
-
-describe('loadedUntilByCount', () => {
-  it('accounts for late early chunks', () => {
-    const chunks = [chunk(0, 1000, 2000), chunk(1, 3000, 4000), chunk(2, 2500, 2900)];
-    expect(loadedUntilByCount(chunks)).toEqual([1000, 2500, 2500, Number.POSITIVE_INFINITY]);
   });
 });
 

@@ -19,21 +19,6 @@ export function replayBounds(chunks: readonly ChunkInfo[]): ReplayBounds | null 
 }
 
 /**
- * Returns, for each count of chunks loaded in seq order, the earliest time that may still be
- * missing: entry `n` is the smallest `firstTimestamp` among chunks `n` and later, and the last
- * entry is Infinity. A late upload can put early events in a high seq, so this is a minimum
- * over all remaining chunks rather than the next chunk's start.
- */
-export function loadedUntilByCount(chunks: readonly ChunkInfo[]): number[] {
-  const result = new Array<number>(chunks.length + 1);
-  result[chunks.length] = Number.POSITIVE_INFINITY;
-  for (let index = chunks.length - 1; index >= 0; index--) {
-    result[index] = Math.min(chunks[index]!.firstTimestamp, result[index + 1]!);
-  }
-  return result;
-}
-
-/**
  * Reads the `t` URL parameter: a position in ms from the replay's start. Returns 0 when it is
  * missing or not a non-negative number, and at most `totalMs`.
  */

@@ -36,6 +36,18 @@ describeEachStore('replay store', (store) => {
     expect(replay?.bytes).toBe(350);
   });
 
+  it('stores full snapshot time', async () => {
+    const replays = store().replays;
+    const snapshotAt = 1_700_000_000_123;
+    await replays.storeChunk(chunkRow({ replay_id: 'f1', seq: 0, full_snapshot_ts: 1_500 }), facts);
+    await replays.storeChunk(chunkRow({ replay_id: 'f1', seq: 1, full_snapshot_ts: null }), facts);
+    const retry = chunkRow({ replay_id: 'f1', seq: 0, full_snapshot_ts: snapshotAt });
+    await replays.storeChunk(retry, facts);
+
+    const chunks = await replays.listChunks('p1', 'f1');
+    expect(chunks.map((chunk) => chunk.full_snapshot_ts)).toEqual([snapshotAt, null]);
+  });
+
   it('caps active time at the duration', async () => {
     const replays = store().replays;
     const chunk = { replay_id: 'a1', first_ts: 1_000, last_ts: 1_400, active_ms: 1_000 };

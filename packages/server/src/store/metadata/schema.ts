@@ -110,6 +110,11 @@ export interface ReplayChunkTable {
   encoding: 'gzip' | 'identity';
   blob_key: string;
   has_full_snapshot: number;
+  /**
+   * Timestamp of the chunk's earliest full snapshot. Null without one, and for chunks stored
+   * before `0004-snapshot-time`.
+   */
+  full_snapshot_ts: number | null;
   /** First page URL seen in this chunk (a Meta event, or the upload's `$current_url`). */
   first_url: string | null;
   distinct_id: string | null;
