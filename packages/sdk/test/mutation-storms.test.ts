@@ -4,11 +4,13 @@ import { startReplay } from '@reprise/e2e/support';
 import {
   currentReplayId,
   recordPage,
+  sdkPage,
   rrweb,
   type RecordedPage,
   type SdkTestBed,
   type SerializedNode,
   startTestBed,
+  token,
   uploadsOf,
   waitFor,
   waitForQuiet,
@@ -235,6 +237,36 @@ describe('mutation storms', () => {
 
     expect(expected.length).toBeGreaterThan(2_000);
     expect(await replayedRows(bed, recorded)).toEqual(expected);
+  });
+
+  it('leaving the page sends pending slices', async () => {
+    const config = { record_sessions_percent: 100, ...textUnmasked };
+    bed.site.setPage('/storm-leave.html', sdkPage(bed, config, gridBody));
+    const page = await bed.browser.newPage();
+    await page.goto(`${bed.site.origin}/storm-leave.html`);
+    const replayId = await waitFor(() => currentReplayId(page), 'a replay id');
+    await waitFor(() => uploadsOf(bed.capture, replayId).length > 0, 'the first upload');
+
+    // Renders and fires pagehide in one task, after the observer callback but before any slice,
+    // and collects what the SDK sends or stores for the next page during pagehide.
+    const sent = await page.evaluate(async (outboxKey) => {
+      const bodies: string[] = [];
+      const realFetch = window.fetch;
+      window.fetch = (input, init) => {
+        if (typeof init?.body === 'string') bodies.push(init.body);
+        return realFetch(input, init);
+      };
+      (window as unknown as { renderGrid(rows: number): void }).renderGrid(200);
+      await Promise.resolve();
+      window.dispatchEvent(new PageTransitionEvent('pagehide'));
+      window.fetch = realFetch;
+      const stored = JSON.parse(localStorage.getItem(outboxKey) ?? '[]') as { body: string }[];
+      return [...bodies, ...stored.map((item) => item.body)];
+    }, `reprise_outbox_${token}`);
+    await page.close();
+    const rows = sent.join('').split('"tagName":"tr"').length - 1;
+
+    expect(rows).toBeGreaterThanOrEqual(200);
   });
 
   it('masking and blocking apply inside a storm', async () => {
