@@ -29,6 +29,7 @@ const propertyMap = z
   )
   .refine((value) => Object.keys(value).length <= maxPropertyCount, {
     message: `must have at most ${maxPropertyCount} properties`,
+    params: { limit: maxPropertyCount },
   });
 
 /**

@@ -200,25 +200,29 @@ describeEachDatabase('replay feed filters', (database) => {
   });
 
   it.each([
-    [{ limit: 0 }, 'limit'],
-    [{ limit: 101 }, 'limit'],
-    [{ limit: 'many' }, 'limit'],
-    [{ sort: 'random' }, 'sort'],
-    [{ cursor: 'not-a-cursor' }, 'cursor'],
-    [{ from: 'yesterday' }, 'from'],
-    [{ from: 2000, to: 1000 }, 'to'],
-    [{ q: 'x'.repeat(321) }, 'q'],
-  ])('rejects %j', async (query, field) => {
+    [{ limit: 0 }, 'limit', 1],
+    [{ limit: 101 }, 'limit', 100],
+    [{ limit: 'many' }, 'limit', undefined],
+    [{ sort: 'random' }, 'sort', undefined],
+    [{ cursor: 'not-a-cursor' }, 'cursor', undefined],
+    [{ cursor: 'x'.repeat(1001) }, 'cursor', 1000],
+    [{ from: 'yesterday' }, 'from', undefined],
+    [{ from: -1 }, 'from', 0],
+    [{ from: 2000, to: 1000 }, 'to', undefined],
+    [{ q: 'x'.repeat(321) }, 'q', 320],
+    [{ distinct_id: 'x'.repeat(256) }, 'distinct_id', 255],
+  ])('rejects %j', async (query, field, limit) => {
     const search = new URLSearchParams(
       Object.entries(query).map(([name, value]) => [name, String(value)]),
     );
     const response = await server().api(`/api/replays?${search}`);
-    await expectErrorResponse(response, 400, { field });
+    const error = await expectErrorResponse(response, 400, { field });
+    expect(error.limit).toBe(limit);
   });
 
   it('rejects a repeated parameter', async () => {
     const response = await server().api('/api/replays?limit=10&limit=20');
-    const error = await expectErrorResponse(response, 400, { field: 'limit' });
+    const error = await expectErrorResponse(response, 400, { field: 'limit', limit: 1 });
     expect(error.error).toContain('given 2 times');
   });
 });
