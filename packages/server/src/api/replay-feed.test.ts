@@ -164,12 +164,43 @@ describeEachDatabase('replay feed filters', (database) => {
     ['n%e', []],
     ['_', ['a']],
     ['nobody', []],
-    ['\u0000', ['a', 'b', 'c', 'd', 'e']],
-    ['nn\u0000', ['a', 'b']],
+    ['  ann\t', ['a', 'b']],
     ['émile', ['e']],
     ['ÉMILE ZOË', ['e']],
   ])('q=%s finds %j', async (q, expected) => {
     expect(await idsFor({ q })).toEqual(expected);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['a space', ' '],
+    ['spaces', '   '],
+    ['a tab', '\t'],
+    ['line breaks', '\r\n'],
+    ['mixed whitespace', ' \t\n\u000b\u000c '],
+    ['an ideographic space', '\u3000'],
+  ])('blank q (%s) lists every replay', async (_case, q) => {
+    expect(await idsFor({ q })).toEqual(await idsFor({}));
+    expect(await idsFor({ q })).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it.each([
+    ['\u0000', 'U+0000', 1],
+    ['nn\u0000', 'U+0000', 3],
+    [' \u0000 ', 'U+0000', 2],
+    ['\u0001ann', 'U+0001', 1],
+    ['ann\tlee', 'U+0009', 4],
+    ['ann\nlee', 'U+000A', 4],
+    ['\u001b', 'U+001B', 1],
+    ['\u007f', 'U+007F', 1],
+    ['\u0085', 'U+0085', 1],
+    ['\u009f', 'U+009F', 1],
+  ])('rejects q=%j', async (q, name, position) => {
+    const response = await server().api(`/api/replays?${new URLSearchParams({ q })}`);
+    const error = await expectErrorResponse(response, 400, { code: 'invalid_input', field: 'q' });
+    expect(error.error).toContain('q: must not contain control characters');
+    expect(error.error).toContain(`found ${name} at character ${position}`);
+    expect(error.limit).toBeUndefined();
   });
 
   it('q finds a replay id', async () => {
