@@ -29,6 +29,7 @@ const propertyMap = z
   )
   .refine((value) => Object.keys(value).length <= maxPropertyCount, {
     message: `must have at most ${maxPropertyCount} properties`,
+    params: { limit: maxPropertyCount },
   });
 
 /**
@@ -94,6 +95,21 @@ export const peopleUpdateSchema = z.looseObject({
 
 export type PeopleUpdate = z.infer<typeof peopleUpdateSchema>;
 
+/**
+ * Fields of a profile update besides its operations: the ones `peopleUpdateSchema` reads, and
+ * `$ip`, `$ignore_time` and `$had_persisted_distinct_id`, which Reprise accepts and does not use.
+ */
+export const peopleUpdateFields: readonly string[] = [
+  '$token',
+  '$distinct_id',
+  '$device_id',
+  '$user_id',
+  '$time',
+  '$ip',
+  '$ignore_time',
+  '$had_persisted_distinct_id',
+];
+
 /** One group profile update as `/groups/` receives it. */
 export const groupUpdateSchema = z.looseObject({
   $token: z.string().min(1, 'must not be empty'),
@@ -103,6 +119,19 @@ export const groupUpdateSchema = z.looseObject({
 });
 
 export type GroupUpdate = z.infer<typeof groupUpdateSchema>;
+
+/**
+ * Fields of a group update besides its operations: the ones `groupUpdateSchema` reads, and
+ * `$time`, `$ip` and `$ignore_time`, which Reprise accepts and does not use.
+ */
+export const groupUpdateFields: readonly string[] = [
+  '$token',
+  '$group_key',
+  '$group_id',
+  '$time',
+  '$ip',
+  '$ignore_time',
+];
 
 /** Converts an event's `time` property to Unix milliseconds. */
 export function eventTimeMs(time: number | undefined, receivedAtMs: number): number {

@@ -15,7 +15,11 @@ export const maxSeq = 1_000_000_000;
 function single<T extends z.ZodType>(inner: T) {
   return z.preprocess((value, context) => {
     if (!Array.isArray(value)) return value;
-    context.addIssue({ code: 'custom', message: `given ${value.length} times; send it once` });
+    context.addIssue({
+      code: 'custom',
+      message: `given ${value.length} times; send it once`,
+      params: { limit: 1 },
+    });
     return z.NEVER;
   }, inner);
 }
@@ -27,18 +31,23 @@ function text(maxLength: number) {
 /** Plain decimal numbers only: `Number()` alone would also read `0x10` and `Infinity`. */
 const decimalPattern = /^-?\d+(\.\d+)?$/;
 
-function numberText(message: string, check: (value: number) => boolean) {
+/** Reads a query value as a number and checks it with `schema`, whose bounds give the limits. */
+function numberText(schema: z.ZodNumber) {
   return single(
-    z.preprocess(
-      (value) => {
-        if (typeof value === 'number') return value;
-        if (typeof value !== 'string' || value.trim() === '') return value;
-        return decimalPattern.test(value.trim()) ? Number(value) : Number.NaN;
-      },
-      z.number({ message }).refine(check, { message }),
-    ),
+    z.preprocess((value) => {
+      if (typeof value === 'number') return value;
+      if (typeof value !== 'string' || value.trim() === '') return value;
+      return decimalPattern.test(value.trim()) ? Number(value) : Number.NaN;
+    }, schema),
   );
 }
+
+/** A number of at least 0, with `message` for every problem. */
+function nonNegative(message: string) {
+  return numberText(z.number({ message }).min(0, message));
+}
+
+const seqMessage = `must be an integer from 0 to ${maxSeq}`;
 
 const identity = text(maxIdentityLength).optional();
 
@@ -56,16 +65,15 @@ export const replayIdSchema = single(
 export const recordQuerySchema = z.looseObject({
   replay_id: replayIdSchema,
   seq: numberText(
-    `must be an integer from 0 to ${maxSeq}`,
-    (value) => Number.isInteger(value) && value >= 0 && value <= maxSeq,
+    z.number({ message: seqMessage }).int(seqMessage).min(0, seqMessage).max(maxSeq, seqMessage),
   ),
   format: single(z.enum(['gzip', 'body']).optional()),
   distinct_id: identity,
   $device_id: identity,
   $user_id: identity,
-  batch_start_time: numberText('must be Unix seconds', (value) => value >= 0).optional(),
-  replay_start_time: numberText('must be Unix seconds', (value) => value >= 0).optional(),
-  replay_length_ms: numberText('must be milliseconds', (value) => value >= 0).optional(),
+  batch_start_time: nonNegative('must be Unix seconds').optional(),
+  replay_start_time: nonNegative('must be Unix seconds').optional(),
+  replay_length_ms: nonNegative('must be milliseconds').optional(),
   replay_start_url: text(maxUrlLength).optional(),
   $current_url: text(maxUrlLength).optional(),
   mp_lib: text(64).optional(),
@@ -76,7 +84,7 @@ export const recordQuerySchema = z.looseObject({
    */
   token: text(255).optional(),
   /** Reprise's SDK only: the device clock when the batch was sent, Unix milliseconds. */
-  sent_at: numberText('must be Unix milliseconds', (value) => value >= 0).optional(),
+  sent_at: nonNegative('must be Unix milliseconds').optional(),
 });
 
 export type RecordQuery = z.infer<typeof recordQuerySchema>;

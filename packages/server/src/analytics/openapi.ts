@@ -10,6 +10,7 @@ import {
   sessionEndEvent,
   sessionStartEvent,
 } from '@reprise/protocol';
+import { maxSearchLength, searchDescription } from '../api/body.js';
 
 /** OpenAPI paths of the analytics API, merged into the server's document. */
 
@@ -119,8 +120,9 @@ export const analyticsPaths = {
         {
           name: 'q',
           in: 'query',
-          description: 'Exact user, distinct or device id, or part of the name or email',
-          schema: { type: 'string' },
+          description:
+            'Exact user, distinct or device id, or part of the name or email. ' + searchDescription,
+          schema: { type: 'string', maxLength: maxSearchLength },
         },
       ],
       responses: { 200: json(ref('UserPage')), 400: errorResponse, 401: errorResponse },

@@ -128,6 +128,20 @@ describeEachDatabase('user API', (database) => {
     expect(await search('nobody')).toEqual([]);
   });
 
+  it('blank search lists every user', async () => {
+    const all = await getJson<UserPage>(server(), '/api/users');
+    for (const q of ['', '  ', '\t\n']) {
+      const page = await getJson<UserPage>(server(), `/api/users?${new URLSearchParams({ q })}`);
+      expect(page.users.map((user) => user.id)).toEqual(all.users.map((user) => user.id));
+    }
+  });
+
+  it.each(['\u0000', 'ada\u0000', '\u007f'])('rejects search %j', async (q) => {
+    const response = await server().api(`/api/users?${new URLSearchParams({ q })}`);
+    const error = await expectErrorResponse(response, 400, { field: 'q' });
+    expect(error.error).toContain('must not contain control characters');
+  });
+
   it('profile of a device id is its user', async () => {
     const profile = await getJson<UserProfile>(
       server(),

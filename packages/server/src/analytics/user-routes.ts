@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AnalyticsEventPage, ReplayPage, UserPage, UserProfile } from '@reprise/protocol';
 import { z } from 'zod';
-import { parseInput } from '../api/body.js';
+import { parseInput, searchTextSchema } from '../api/body.js';
 import { decodeCursor, encodeCursor, toReplaySummary } from '../api/replay-view.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
@@ -32,7 +32,7 @@ const pageQuery = (defaultLimit: number) =>
   });
 
 const listSchema = pageQuery(50).extend({
-  q: z.string().max(320, 'must be at most 320 characters').optional(),
+  q: searchTextSchema,
 });
 
 const userParams = z.object({

@@ -5,6 +5,7 @@
 import { analyticsPaths } from '../analytics/openapi.js';
 import { analyticsSchemas } from '../analytics/openapi-schemas.js';
 import { lifecyclePaths, lifecycleSchemas } from '../lifecycle/openapi.js';
+import { maxSearchLength, searchDescription } from './body.js';
 
 const errorResponse = {
   description: 'Error: what failed, on which value, and what to do',
@@ -290,8 +291,9 @@ export const openApiDocument = {
             name: 'q',
             in: 'query',
             description:
-              "Exact distinct, user, device or replay id, or part of the user's name or email",
-            schema: { type: 'string' },
+              "Exact distinct, user, device or replay id, or part of the user's name or email. " +
+              searchDescription,
+            schema: { type: 'string', maxLength: maxSearchLength },
           },
           {
             name: 'distinct_id',

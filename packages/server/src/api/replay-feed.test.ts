@@ -164,12 +164,43 @@ describeEachDatabase('replay feed filters', (database) => {
     ['n%e', []],
     ['_', ['a']],
     ['nobody', []],
-    ['\u0000', ['a', 'b', 'c', 'd', 'e']],
-    ['nn\u0000', ['a', 'b']],
+    ['  ann\t', ['a', 'b']],
     ['émile', ['e']],
     ['ÉMILE ZOË', ['e']],
   ])('q=%s finds %j', async (q, expected) => {
     expect(await idsFor({ q })).toEqual(expected);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['a space', ' '],
+    ['spaces', '   '],
+    ['a tab', '\t'],
+    ['line breaks', '\r\n'],
+    ['mixed whitespace', ' \t\n\u000b\u000c '],
+    ['an ideographic space', '\u3000'],
+  ])('blank q (%s) lists every replay', async (_case, q) => {
+    expect(await idsFor({ q })).toEqual(await idsFor({}));
+    expect(await idsFor({ q })).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it.each([
+    ['\u0000', 'U+0000', 1],
+    ['nn\u0000', 'U+0000', 3],
+    [' \u0000 ', 'U+0000', 2],
+    ['\u0001ann', 'U+0001', 1],
+    ['ann\tlee', 'U+0009', 4],
+    ['ann\nlee', 'U+000A', 4],
+    ['\u001b', 'U+001B', 1],
+    ['\u007f', 'U+007F', 1],
+    ['\u0085', 'U+0085', 1],
+    ['\u009f', 'U+009F', 1],
+  ])('rejects q=%j', async (q, name, position) => {
+    const response = await server().api(`/api/replays?${new URLSearchParams({ q })}`);
+    const error = await expectErrorResponse(response, 400, { code: 'invalid_input', field: 'q' });
+    expect(error.error).toContain('q: must not contain control characters');
+    expect(error.error).toContain(`found ${name} at character ${position}`);
+    expect(error.limit).toBeUndefined();
   });
 
   it('q finds a replay id', async () => {
@@ -200,25 +231,29 @@ describeEachDatabase('replay feed filters', (database) => {
   });
 
   it.each([
-    [{ limit: 0 }, 'limit'],
-    [{ limit: 101 }, 'limit'],
-    [{ limit: 'many' }, 'limit'],
-    [{ sort: 'random' }, 'sort'],
-    [{ cursor: 'not-a-cursor' }, 'cursor'],
-    [{ from: 'yesterday' }, 'from'],
-    [{ from: 2000, to: 1000 }, 'to'],
-    [{ q: 'x'.repeat(321) }, 'q'],
-  ])('rejects %j', async (query, field) => {
+    [{ limit: 0 }, 'limit', 1],
+    [{ limit: 101 }, 'limit', 100],
+    [{ limit: 'many' }, 'limit', undefined],
+    [{ sort: 'random' }, 'sort', undefined],
+    [{ cursor: 'not-a-cursor' }, 'cursor', undefined],
+    [{ cursor: 'x'.repeat(1001) }, 'cursor', 1000],
+    [{ from: 'yesterday' }, 'from', undefined],
+    [{ from: -1 }, 'from', 0],
+    [{ from: 2000, to: 1000 }, 'to', undefined],
+    [{ q: 'x'.repeat(321) }, 'q', 320],
+    [{ distinct_id: 'x'.repeat(256) }, 'distinct_id', 255],
+  ])('rejects %j', async (query, field, limit) => {
     const search = new URLSearchParams(
       Object.entries(query).map(([name, value]) => [name, String(value)]),
     );
     const response = await server().api(`/api/replays?${search}`);
-    await expectErrorResponse(response, 400, { field });
+    const error = await expectErrorResponse(response, 400, { field });
+    expect(error.limit).toBe(limit);
   });
 
   it('rejects a repeated parameter', async () => {
     const response = await server().api('/api/replays?limit=10&limit=20');
-    const error = await expectErrorResponse(response, 400, { field: 'limit' });
+    const error = await expectErrorResponse(response, 400, { field: 'limit', limit: 1 });
     expect(error.error).toContain('given 2 times');
   });
 });

@@ -7,21 +7,16 @@ import { countLinkedEvents } from '../analytics/replay-events.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import type { ChunkRow } from '../store/metadata/index.js';
-import { parseInput } from './body.js';
+import { parseInput, searchTextSchema } from './body.js';
 import { requirePrincipal, resolveProject } from './principal.js';
 import { decodeCursor, encodeCursor, toChunkInfo, toReplaySummary } from './replay-view.js';
-
-function withoutControlCharacters(text: string): string {
-  return [...text].filter((character) => character >= ' ' && character !== '\u007f').join('');
-}
 
 const time = z.coerce.number().int().nonnegative();
 
 const listSchema = z
   .object({
     project: z.string().optional(),
-    // Control characters cannot occur in names or ids; a NUL would also cut LIKE patterns short.
-    q: z.string().max(320).transform(withoutControlCharacters).optional(),
+    q: searchTextSchema,
     distinct_id: z.string().max(255).optional(),
     user_id: z.string().max(255).optional(),
     from: time.optional(),

@@ -21,10 +21,16 @@ export function installErrorHandler(app: FastifyInstance, settings: Settings): v
   });
 }
 
-export function sendError(reply: FastifyReply, error: HttpError, request?: FastifyRequest) {
+/** Builds the JSON body `{status: 0, error, code, field?, limit?}` of an error reply. */
+export function errorBodyOf(error: HttpError): ErrorBody {
   const body: ErrorBody = { status: 0, error: error.message, code: error.code };
   if (error.field !== undefined) body.field = error.field;
   if (error.limit !== undefined) body.limit = error.limit;
+  return body;
+}
+
+export function sendError(reply: FastifyReply, error: HttpError, request?: FastifyRequest) {
+  const body = errorBodyOf(error);
   if (error.status >= 500 && request) {
     body.error = `Internal error; the server log has the details under request id ${request.id}`;
   }

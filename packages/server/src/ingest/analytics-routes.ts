@@ -2,18 +2,23 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import {
   describeIssues,
   eventTimeMs,
+  groupUpdateFields,
   groupUpdateSchema,
   isNestedDeeperThan,
   maxAnalyticsDepth,
+  peopleOperations,
+  peopleUpdateFields,
   peopleUpdateSchema,
   trackedEventSchema,
   type PeopleUpdate,
+  type TrackedEvent,
 } from '@reprise/protocol';
 import type { z } from 'zod';
 import type { ServerContext } from '../context.js';
-import { badRequest, HttpError, unauthorized } from '../errors.js';
+import { badRequest, describeFirstIssue, HttpError, unauthorized } from '../errors.js';
 import { keepItemsNotUnderDeletion } from '../lifecycle/ingest-drop.js';
 import { applyPeopleOperations, type EventRow, type ProjectRow } from '../store/metadata/index.js';
+import { errorBodyOf } from '../http/error-handler.js';
 import { eventRow } from './event-row.js';
 import { decodeAnalyticsPayload, isVerbose } from './analytics-body.js';
 import { timestampWindowAt } from './record-body.js';
@@ -57,19 +62,45 @@ async function handleAnalytics(
       reply.header('Retry-After', String(error.retryAfterSeconds));
     }
     reply.code(error.status);
-    if (verbose) return reply.send({ status: 0, error: error.message, code: error.code });
+    if (verbose) return reply.send(errorBodyOf(error));
     return reply.type('text/plain; charset=utf-8').send('0');
   }
   if (verbose) return reply.send({ status: 1, error: null });
   return reply.type('text/plain; charset=utf-8').send('1');
 }
 
+/**
+ * One problem of an item: its message, the path inside the item (`field`) and the bound it
+ * broke (`limit`) when the rule has one.
+ */
+interface ItemProblem {
+  message: string;
+  field: string;
+  limit?: number;
+}
+
 /** Items of one request that passed validation, with their project, and what was wrong with the rest. */
 interface CheckedItems<T> {
   valid: Array<{ item: T; project: ProjectRow }>;
-  problems: string[];
+  problems: ItemProblem[];
+  /** Fields of stored items that were not applied. */
+  ignored: ItemProblem[];
   /** Whether every rejected item was rejected for its token alone. */
   onlyTokenProblems: boolean;
+}
+
+/** Validation rules of one route's items, for `checkItems`. */
+interface ItemRules<T> {
+  schema: z.ZodType<T>;
+  /** Name of one item in messages, such as `event`. */
+  itemName: string;
+  /** Path of the project token inside an item. */
+  tokenField: string;
+  tokenOf: (item: T) => string;
+  /** Returns why an item that matches the schema must still be rejected, or null. */
+  problemOf?: (item: T) => ItemProblem | null;
+  /** Returns what of a stored item was not applied, or null when all of it was. */
+  ignoredOf?: (item: T) => ItemProblem | null;
 }
 
 /**
@@ -78,38 +109,56 @@ interface CheckedItems<T> {
  */
 async function checkItems<T>(
   context: ServerContext,
-  schema: z.ZodType<T>,
+  rules: ItemRules<T>,
   items: unknown[],
-  what: string,
-  tokenOf: (item: T) => string,
-  problemOf: (item: T) => string | null = () => null,
 ): Promise<CheckedItems<T>> {
-  const checked: CheckedItems<T> = { valid: [], problems: [], onlyTokenProblems: true };
+  const checked: CheckedItems<T> = {
+    valid: [],
+    problems: [],
+    ignored: [],
+    onlyTokenProblems: true,
+  };
   for (const [index, item] of items.entries()) {
-    const label = items.length > 1 ? `${what} ${index}` : what;
+    const label = items.length > 1 ? `${rules.itemName} ${index}` : rules.itemName;
+    const labelled = (problem: ItemProblem) => ({
+      ...problem,
+      message: `${label}: ${problem.message}`,
+    });
+    const reject = (problem: ItemProblem) => {
+      checked.problems.push(labelled(problem));
+      checked.onlyTokenProblems = false;
+    };
     if (isNestedDeeperThan(item, maxAnalyticsDepth)) {
-      checked.problems.push(`${label}: nested deeper than ${maxAnalyticsDepth} levels`);
-      checked.onlyTokenProblems = false;
+      reject({
+        message: `nested deeper than ${maxAnalyticsDepth} levels`,
+        field: 'data',
+        limit: maxAnalyticsDepth,
+      });
       continue;
     }
-    const result = schema.safeParse(item);
+    const result = rules.schema.safeParse(item);
     if (!result.success) {
-      checked.problems.push(`${label}: ${describeIssues(result.error)}`);
-      checked.onlyTokenProblems = false;
+      reject({
+        message: describeIssues(result.error),
+        ...describeFirstIssue(result.error, 'data'),
+      });
       continue;
     }
-    const problem = problemOf(result.data);
+    const problem = rules.problemOf?.(result.data) ?? null;
     if (problem !== null) {
-      checked.problems.push(`${label}: ${problem}`);
-      checked.onlyTokenProblems = false;
+      reject(problem);
       continue;
     }
-    const project = await context.projects.find(tokenOf(result.data));
+    const project = await context.projects.find(rules.tokenOf(result.data));
     if (!project) {
-      checked.problems.push(`${label}: unknown project token`);
+      checked.problems.push(
+        labelled({ message: 'unknown project token', field: rules.tokenField }),
+      );
       continue;
     }
     checked.valid.push({ item: result.data, project });
+    const ignored = rules.ignoredOf?.(result.data) ?? null;
+    if (ignored !== null) checked.ignored.push(labelled(ignored));
   }
   return checked;
 }
@@ -118,34 +167,131 @@ async function checkItems<T>(
  * Describes an event time outside the window that `/record/` also applies, or returns null.
  * An event without a time is stamped on arrival.
  */
-function timeProblem(time: number | undefined, context: ServerContext): string | null {
+function timeProblem(time: number | undefined, context: ServerContext): ItemProblem | null {
   if (time === undefined) return null;
   const now = context.now();
   const window = timestampWindowAt(now, context.settings);
   const timeMs = eventTimeMs(time, now);
+  const field = 'properties.time';
   if (timeMs < window.earliestMs) {
-    return `time is more than ${window.maxAgeDays} days old (REPRISE_MAX_EVENT_AGE_DAYS)`;
+    return {
+      message: `time is more than ${window.maxAgeDays} days old (REPRISE_MAX_EVENT_AGE_DAYS)`,
+      field,
+      limit: window.maxAgeDays,
+    };
   }
   if (timeMs > window.latestMs) {
-    return `time is more than ${window.maxAheadMinutes} minutes ahead of the server clock (REPRISE_MAX_CLOCK_AHEAD_MINUTES)`;
+    return {
+      message: `time is more than ${window.maxAheadMinutes} minutes ahead of the server clock (REPRISE_MAX_CLOCK_AHEAD_MINUTES)`,
+      field,
+      limit: window.maxAheadMinutes,
+    };
   }
   return null;
 }
 
-/** Raises for the rejected items of a request, after the valid ones were stored. */
+const operationNames: ReadonlySet<string> = new Set(peopleOperations);
+const operationList = `${peopleOperations.slice(0, -1).join(', ')} or ${peopleOperations.at(-1)}`;
+
+/**
+ * Checks the fields of a profile or group update against its known fields and operations.
+ * Returns the unknown fields and whether the update has at least one known operation.
+ */
+function readOperations(update: object, knownFields: ReadonlySet<string>) {
+  const names = Object.keys(update);
+  const unknown = names.filter((name) => !knownFields.has(name) && !operationNames.has(name));
+  const hasOperation = names.some((name) => operationNames.has(name));
+  return { unknown, hasOperation };
+}
+
+/**
+ * Rejects an update without a known operation, naming its first unknown field: applying the
+ * rest of it would change nothing, and the sender most likely misspelled the operation.
+ */
+function missingOperationProblem(knownFields: ReadonlySet<string>) {
+  return (update: object): ItemProblem | null => {
+    const { unknown, hasOperation } = readOperations(update, knownFields);
+    if (hasOperation) return null;
+    if (unknown.length === 0) {
+      return { message: `has no operation; send one of ${operationList}`, field: 'data' };
+    }
+    return {
+      message: `${unknown.join(', ')}: unknown operation; send one of ${operationList}`,
+      field: unknown[0]!,
+    };
+  };
+}
+
+/** Names the unknown fields of an update whose known operations were applied. */
+function unknownFieldsNote(knownFields: ReadonlySet<string>) {
+  return (update: object): ItemProblem | null => {
+    const { unknown } = readOperations(update, knownFields);
+    if (unknown.length === 0) return null;
+    return {
+      message:
+        `${unknown.join(', ')}: unknown operation, not applied; the other operations of this ` +
+        `update were applied, so do not send them again. Known operations: ${operationList}`,
+      field: unknown[0]!,
+    };
+  };
+}
+
+/**
+ * Builds the rules of profile or group updates: `fields` are the update's fields besides its
+ * operations, and any other field is an unknown operation.
+ */
+function updateRules<T extends { $token: string }>(
+  schema: z.ZodType<T>,
+  itemName: string,
+  fields: readonly string[],
+): ItemRules<T> {
+  const knownFields: ReadonlySet<string> = new Set(fields);
+  return {
+    schema,
+    itemName,
+    tokenField: '$token',
+    tokenOf: (update) => update.$token,
+    problemOf: missingOperationProblem(knownFields),
+    ignoredOf: unknownFieldsNote(knownFields),
+  };
+}
+
+/**
+ * Raises for the rejected items of a request and the fields that were not applied, after the
+ * valid items were stored. The error's field and limit are those of the first problem.
+ */
 function reportProblems<T>(checked: CheckedItems<T>, total: number, what: string): void {
-  if (checked.problems.length === 0) return;
+  const rejected = checked.problems.length;
+  const ignored = checked.ignored.length;
+  if (rejected === 0 && ignored === 0) return;
   const stored = checked.valid.length;
-  const summary =
-    stored === 0
-      ? `No ${what} was stored`
-      : `${checked.problems.length} of ${total} ${what}s were not stored (the other ${stored} were)`;
-  const detail = checked.problems.slice(0, 3).join('; ');
-  const more = checked.problems.length > 3 ? `; and ${checked.problems.length - 3} more` : '';
   if (stored === 0 && checked.onlyTokenProblems) {
     throw unauthorized("Unknown project token: copy the token from Reprise's project settings");
   }
-  throw badRequest('invalid_data', `${summary}. ${detail}${more}`, { field: 'data' });
+  const summaries: string[] = [];
+  if (rejected > 0) {
+    summaries.push(
+      stored === 0
+        ? `No ${what} was stored`
+        : `${rejected} of ${total} ${what}s were not stored (the other ${stored} were)`,
+    );
+  }
+  if (ignored > 0) {
+    summaries.push(
+      `${ignored} stored ${what}${ignored === 1 ? '' : 's'} had fields that were not applied`,
+    );
+  }
+  const all = [...checked.problems, ...checked.ignored];
+  const detail = all
+    .slice(0, 3)
+    .map((problem) => problem.message)
+    .join('; ');
+  const more = all.length > 3 ? `; and ${all.length - 3} more` : '';
+  const first = all[0]!;
+  throw badRequest('invalid_data', `${summaries.join('. ')}. ${detail}${more}`, {
+    field: first.field,
+    limit: first.limit,
+  });
 }
 
 async function storeEvents(
@@ -153,14 +299,14 @@ async function storeEvents(
   items: unknown[],
   log: FastifyBaseLogger,
 ): Promise<void> {
-  const checked = await checkItems(
-    context,
-    trackedEventSchema,
-    items,
-    'event',
-    (event) => event.properties.token,
-    (event) => timeProblem(event.properties.time, context),
-  );
+  const rules: ItemRules<TrackedEvent> = {
+    schema: trackedEventSchema,
+    itemName: 'event',
+    tokenField: 'properties.token',
+    tokenOf: (event) => event.properties.token,
+    problemOf: (event) => timeProblem(event.properties.time, context),
+  };
+  const checked = await checkItems(context, rules, items);
   const storable = await keepItemsNotUnderDeletion(
     context,
     checked.valid,
@@ -194,13 +340,8 @@ async function storePeopleUpdates(
   items: unknown[],
   log: FastifyBaseLogger,
 ): Promise<void> {
-  const checked = await checkItems(
-    context,
-    peopleUpdateSchema,
-    items,
-    'profile update',
-    (update) => update.$token,
-  );
+  const rules = updateRules(peopleUpdateSchema, 'profile update', peopleUpdateFields);
+  const checked = await checkItems(context, rules, items);
   const storable = await keepItemsNotUnderDeletion(
     context,
     checked.valid,
@@ -230,13 +371,8 @@ async function storePeopleUpdates(
 }
 
 async function storeGroupUpdates(context: ServerContext, items: unknown[]): Promise<void> {
-  const checked = await checkItems(
-    context,
-    groupUpdateSchema,
-    items,
-    'group update',
-    (update) => update.$token,
-  );
+  const rules = updateRules(groupUpdateSchema, 'group update', groupUpdateFields);
+  const checked = await checkItems(context, rules, items);
   const now = context.now();
   for (const { item, project } of checked.valid) {
     await context.metadata.analytics.setGroupProperties(

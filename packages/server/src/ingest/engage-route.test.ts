@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ReplayPage } from '@reprise/protocol';
+import type { ErrorBody, ReplayPage } from '@reprise/protocol';
 import { readJsonObject } from '../store/metadata/json.js';
-import { postRecord, useTestServer } from '../test-support/record.js';
+import { describeEachDatabase, postRecord, useTestServer } from '../test-support/record.js';
 import { firstBatch } from '../test-support/rrweb.js';
 import type { TestServer } from '../test-support/server.js';
 
@@ -131,6 +131,111 @@ describe('/engage/', () => {
   });
 });
 
+describeEachDatabase('/engage/ unknown operations', (database) => {
+  const server = useTestServer({ database, now: () => now });
+
+  /** Creates a profile with `{plan: 'free'}` and returns its distinct id. */
+  async function storedUser(): Promise<string> {
+    const user = randomUUID();
+    const response = await post(server(), '/engage/', {
+      $token: token,
+      $distinct_id: user,
+      $set: { plan: 'free' },
+    });
+    expect(response.status).toBe(200);
+    return user;
+  }
+
+  it.each([
+    ['a misspelled operation', { $sett: { plan: 'pro' } }, '$sett'],
+    ['an operation without $', { set: { plan: 'pro' } }, 'set'],
+    ['an unsupported operation', { $prepend: { tags: 'a' } }, '$prepend'],
+  ])('rejects %s', async (_case, operation, field) => {
+    const user = await storedUser();
+    const update = { $token: token, $distinct_id: user, ...operation };
+    const response = await post(server(), '/engage/', update);
+
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.status).toBe(0);
+    expect(body.code).toBe('invalid_data');
+    expect(body.field).toBe(field);
+    expect(body.error).toContain(`${field}: unknown operation`);
+    expect(body.error).toContain('$set_once');
+    expect(await profileOf(server(), user)).toEqual({ plan: 'free' });
+  });
+
+  it('rejects an update without operation', async () => {
+    const user = await storedUser();
+    const response = await post(server(), '/engage/', { $token: token, $distinct_id: user });
+
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.field).toBe('data');
+    expect(body.error).toContain('has no operation');
+    expect(await profileOf(server(), user)).toEqual({ plan: 'free' });
+  });
+
+  it('replies 0 without verbose', async () => {
+    const user = await storedUser();
+    const update = { $token: token, $distinct_id: user, $sett: { plan: 'pro' } };
+    const response = await post(server(), '/engage/', update, false);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toBe('0');
+  });
+
+  it('applies known operations beside unknown', async () => {
+    const user = await storedUser();
+    const response = await post(server(), '/engage/', {
+      $token: token,
+      $distinct_id: user,
+      $set: { plan: 'pro' },
+      $add: { visits: 2 },
+      $increment: { visits: 5 },
+    });
+
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.field).toBe('$increment');
+    expect(body.error).toContain('$increment: unknown operation, not applied');
+    expect(body.error).toContain('the other operations of this update were applied');
+    expect(await profileOf(server(), user)).toEqual({ plan: 'pro', visits: 2 });
+  });
+
+  it('applies the valid updates of a batch', async () => {
+    const user = await storedUser();
+    const base = { $token: token, $distinct_id: user };
+    const response = await post(server(), '/engage/', [
+      { ...base, $bogus: { plan: 'pro' } },
+      { ...base, $set: { seats: 3 } },
+    ]);
+
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.field).toBe('$bogus');
+    expect(body.error).toContain('1 of 2 profile updates were not stored (the other 1 were)');
+    expect(body.error).toContain('profile update 0: $bogus: unknown operation');
+    expect(await profileOf(server(), user)).toEqual({ plan: 'free', seats: 3 });
+  });
+
+  it('accepts fields mixpanel-browser sends', async () => {
+    const user = await storedUser();
+    const response = await post(server(), '/engage/', {
+      $token: token,
+      $distinct_id: user,
+      $device_id: randomUUID(),
+      $user_id: user,
+      $had_persisted_distinct_id: true,
+      $time: now,
+      $ip: '127.0.0.1',
+      $ignore_time: true,
+      $set_once: { first: 'yes' },
+    });
+    expect(await response.json()).toEqual({ status: 1, error: null });
+    expect(await profileOf(server(), user)).toEqual({ plan: 'free', first: 'yes' });
+  });
+});
+
 describe('/groups/', () => {
   const server = useTestServer({ now: () => now });
 
@@ -162,6 +267,33 @@ describe('/groups/', () => {
     await post(server(), '/groups/', { ...base, $set: { name: 'Acme' } });
     await post(server(), '/groups/', { ...base, $delete: '' });
     expect(await groupOf(groupId)).toBeUndefined();
+  });
+
+  it('rejects an unknown operation', async () => {
+    const groupId = randomUUID();
+    const base = { $token: token, $group_key: 'company', $group_id: groupId };
+    await post(server(), '/groups/', { ...base, $set: { name: 'Acme' } });
+    const response = await post(server(), '/groups/', { ...base, $sett: { name: 'Other' } });
+
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.field).toBe('$sett');
+    expect(body.error).toContain('$sett: unknown operation');
+    expect(await groupOf(groupId)).toEqual({ name: 'Acme' });
+  });
+
+  it('applies known group operations beside unknown', async () => {
+    const groupId = randomUUID();
+    const base = { $token: token, $group_key: 'company', $group_id: groupId };
+    const response = await post(server(), '/groups/', {
+      ...base,
+      $set: { name: 'Acme' },
+      $sett: { name: 'Other' },
+    });
+
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as ErrorBody).field).toBe('$sett');
+    expect(await groupOf(groupId)).toEqual({ name: 'Acme' });
   });
 
   it('rejects a missing group key', async () => {

@@ -1,11 +1,6 @@
-import {
-  describeIssues,
-  isNestedDeeperThan,
-  rrwebEventSchema,
-  type RrwebEvent,
-} from '@reprise/protocol';
+import { isNestedDeeperThan, rrwebEventSchema, type RrwebEvent } from '@reprise/protocol';
 import { z } from 'zod';
-import { badRequest, payloadTooLarge } from '../errors.js';
+import { badRequest, invalidInput, payloadTooLarge } from '../errors.js';
 import { gunzipWithLimit, isGzip } from './gunzip.js';
 
 export interface RecordBodyLimits {
@@ -199,9 +194,8 @@ function checkEvents(candidate: unknown, maxEvents: number): RrwebEvent[] {
   }
   const result = eventsSchema.safeParse(candidate);
   if (!result.success) {
-    throw badRequest('invalid_event', `Invalid rrweb event: ${describeIssues(result.error)}`, {
-      field: 'events',
-    });
+    // The message names the path inside the list of events.
+    throw invalidInput('invalid_event', 'Invalid rrweb event', result.error, { field: 'events' });
   }
   return result.data as unknown as RrwebEvent[];
 }

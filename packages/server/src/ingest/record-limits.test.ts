@@ -174,26 +174,46 @@ describe('record request errors', () => {
   const events = firstBatch(t0);
 
   it.each([
-    ['empty body', { body: '' }, 'body'],
-    ['empty array', { events: [] }, 'events'],
-    ['JSON object', { events: { type: 2 } }, 'body'],
-    ['JSON string', { events: 'events' }, 'body'],
-    ['events not a list', { events: { events: 5 } }, 'events'],
-    ['invalid JSON', { body: gzipSync('[{"type":') }, 'body'],
-    ['corrupt gzip', { body: Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5]) }, 'body'],
-    ['plain body with format=gzip', { body: JSON.stringify(events) }, 'body'],
-    ['event without timestamp', { events: [{ type: 3, data: {} }] }, 'events'],
-    ['event of unknown type', { events: [{ type: 42, timestamp: t0, data: {} }] }, 'events'],
-    ['event with string data', { events: [{ type: 3, timestamp: t0, data: 'x' }] }, 'events'],
-    ['unknown format', { events, format: 'zip' as never }, 'format'],
-    ['invalid seq', { events, seq: 'one' }, 'seq'],
-    ['negative seq', { events, seq: -1 }, 'seq'],
-    ['fractional seq', { events, seq: 1.5 }, 'seq'],
-    ['invalid replay_id', { events, replayId: 'no/slashes' }, 'replay_id'],
-    ['empty replay_id', { events, replayId: '' }, 'replay_id'],
-  ])('rejects %s with 400', async (_name, upload, field) => {
+    ['empty body', { body: '' }, 'body', undefined],
+    ['empty array', { events: [] }, 'events', undefined],
+    ['JSON object', { events: { type: 2 } }, 'body', undefined],
+    ['JSON string', { events: 'events' }, 'body', undefined],
+    ['events not a list', { events: { events: 5 } }, 'events', undefined],
+    ['invalid JSON', { body: gzipSync('[{"type":') }, 'body', undefined],
+    ['corrupt gzip', { body: Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5]) }, 'body', undefined],
+    ['plain body with format=gzip', { body: JSON.stringify(events) }, 'body', undefined],
+    ['event without timestamp', { events: [{ type: 3, data: {} }] }, 'events', undefined],
+    ['event of unknown type', { events: [{ type: 42, timestamp: t0, data: {} }] }, 'events', 8],
+    ['event of negative type', { events: [{ type: -1, timestamp: t0, data: {} }] }, 'events', 0],
+    [
+      'event with string data',
+      { events: [{ type: 3, timestamp: t0, data: 'x' }] },
+      'events',
+      undefined,
+    ],
+    ['unknown format', { events, format: 'zip' as never }, 'format', undefined],
+    ['invalid seq', { events, seq: 'one' }, 'seq', undefined],
+    ['negative seq', { events, seq: -1 }, 'seq', 0],
+    ['seq over the maximum', { events, seq: 1_000_000_001 }, 'seq', 1_000_000_000],
+    ['fractional seq', { events, seq: 1.5 }, 'seq', undefined],
+    ['invalid replay_id', { events, replayId: 'no/slashes' }, 'replay_id', undefined],
+    ['empty replay_id', { events, replayId: '' }, 'replay_id', undefined],
+    ['long distinct_id', { events, query: { distinct_id: 'x'.repeat(256) } }, 'distinct_id', 255],
+  ])('rejects %s with 400', async (_name, upload, field, limit) => {
     const response = await postRecord(server(), { replayId: randomUUID(), seq: 0, ...upload });
-    await expectErrorResponse(response, 400, { field });
+    const error = await expectErrorResponse(response, 400, { field });
+    expect(error.limit).toBe(limit);
+  });
+
+  it('keeps the stored chunk after a rejected retry', async () => {
+    const replayId = randomUUID();
+    expect((await postRecord(server(), { replayId, seq: 0, events })).status).toBe(200);
+    const invalid = [...events, { type: 42, timestamp: t0, data: {} }];
+    const retry = await postRecord(server(), { replayId, seq: 0, events: invalid });
+    await expectErrorResponse(retry, 400, { field: 'events', limit: 8 });
+
+    const chunks = await server().context.metadata.replays.listChunks('default', replayId);
+    expect(chunks.map((chunk) => chunk.event_count)).toEqual([events.length]);
   });
 
   it('names the invalid event field', async () => {

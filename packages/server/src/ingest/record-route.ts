@@ -1,12 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  describeIssues,
-  recordQuerySchema,
-  type RecordAcceptedBody,
-  type RecordQuery,
-} from '@reprise/protocol';
+import { recordQuerySchema, type RecordAcceptedBody, type RecordQuery } from '@reprise/protocol';
 import type { ServerContext } from '../context.js';
-import { badRequest } from '../errors.js';
+import { badRequest, invalidInput } from '../errors.js';
 import { isUnderDeletion } from '../lifecycle/ingest-drop.js';
 import { authenticateRecordRequest } from './auth.js';
 import { decodeRecordBody, timestampWindowAt } from './record-body.js';
@@ -75,9 +70,8 @@ function formatOf(query: Record<string, unknown>): 'gzip' | 'body' | undefined {
 function parseQuery(raw: Record<string, unknown>): RecordQuery {
   const result = recordQuerySchema.safeParse(raw);
   if (!result.success) {
-    const field = result.error.issues[0]?.path.join('.');
-    throw badRequest('invalid_query', `Invalid upload parameter: ${describeIssues(result.error)}`, {
-      field,
+    throw invalidInput('invalid_query', 'Invalid upload parameter', result.error, {
+      wholeInputField: 'query',
     });
   }
   return result.data;

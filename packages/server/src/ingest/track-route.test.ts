@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { ErrorBody } from '@reprise/protocol';
 import { useTestServer } from '../test-support/record.js';
 import type { TestServer } from '../test-support/server.js';
 
@@ -242,15 +243,46 @@ describe('/track/', () => {
   });
 
   it.each([
-    [now / 1000 - 31 * 24 * 60 * 60, 'more than 30 days old'],
-    [now / 1000 + 25 * 60 * 60, 'minutes ahead of the server clock'],
-    [1e15, 'minutes ahead of the server clock'],
-  ])('rejects event time %d', async (time, message) => {
+    [now / 1000 - 31 * 24 * 60 * 60, 'more than 30 days old', 'maxEventAgeDays'],
+    [now / 1000 + 25 * 60 * 60, 'minutes ahead of the server clock', 'maxClockAheadMinutes'],
+    [1e15, 'minutes ahead of the server clock', 'maxClockAheadMinutes'],
+  ] as const)('rejects event time %d', async (time, message, setting) => {
     const event = trackedEvent({ time });
     const response = await postForm(server(), '/track/?verbose=1', form(base64(event)));
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toContain(message);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.error).toContain(message);
+    expect(body.field).toBe('properties.time');
+    expect(body.limit).toBe(server().context.settings[setting]);
     expect((await storedEvents(server(), [event.properties.$insert_id])).length).toBe(0);
+  });
+
+  it.each([
+    ['a long name', trackedEvent({}, 'x'.repeat(256)), 'event', 255],
+    ['an empty name', trackedEvent({}, ''), 'event', 1],
+    [
+      'a long $insert_id',
+      trackedEvent({ $insert_id: 'x'.repeat(256) }),
+      'properties.$insert_id',
+      255,
+    ],
+    ['a negative time', trackedEvent({ time: -1 }), 'properties.time', 0],
+    [
+      'too many properties',
+      trackedEvent(Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`p${i}`, i]))),
+      'properties',
+      1000,
+    ],
+  ])('names field and limit of %s', async (_case, event, field, limit) => {
+    const response = await postForm(server(), '/track/?verbose=1', form(base64(event)));
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.status).toBe(0);
+    expect(body.code).toBe('invalid_data');
+    expect(body.field).toBe(field);
+    expect(body.limit).toBe(limit);
+    expect(body.error).toContain(field);
+    expect(await storedEvents(server(), [event.properties.$insert_id])).toHaveLength(0);
   });
 
   it('stores receive time without time', async () => {

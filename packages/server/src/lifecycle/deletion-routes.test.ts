@@ -34,6 +34,13 @@ describeEachDatabase('deletion routes', (database) => {
   let memberCookie = '';
   let other: TestProject;
 
+  const listedRequestIds = async () => {
+    const response = await server().api('/api/deletion-requests?limit=200');
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as DeletionRequestPage;
+    return page.requests.map((request) => request.id);
+  };
+
   beforeAll(async () => {
     adminCookie = await loginCookie(server());
     const added = await withCookie(server(), adminCookie, 'POST', '/api/members', {
@@ -68,14 +75,16 @@ describeEachDatabase('deletion routes', (database) => {
   });
 
   it.each([
-    ['an empty list', []],
-    ['an empty id', ['']],
-    ['a number', [42]],
-    ['no list', 'user-1'],
-  ])('rejects %s', async (_case, ids) => {
+    ['an empty list', [], 'distinctIds', 1],
+    ['an empty id', [''], 'distinctIds.0', 1],
+    ['a number', [42], 'distinctIds.0', undefined],
+    ['no list', 'user-1', 'distinctIds', undefined],
+  ])('rejects %s', async (_case, ids, field, limit) => {
+    const before = await listedRequestIds();
     const response = await requestDeletion(server(), ids);
-    const body = await expectErrorResponse(response, 400, { code: 'invalid_input' });
-    expect(body.field).toMatch(/^distinctIds/);
+    const body = await expectErrorResponse(response, 400, { code: 'invalid_input', field });
+    expect(body.limit).toBe(limit);
+    expect(await listedRequestIds()).toEqual(before);
   });
 
   it('rejects a missing body', async () => {

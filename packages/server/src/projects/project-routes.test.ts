@@ -26,6 +26,11 @@ describeEachDatabase('project routes', (database) => {
     return ((await response.json()) as { sdk_config: { config: unknown } }).sdk_config.config;
   };
 
+  const storedSettings = async () => {
+    const project = await server().context.metadata.accounts.getProject('default');
+    return { retentionDays: project?.retention_days, sdkConfig: await sdkSettings() };
+  };
+
   beforeAll(async () => {
     adminCookie = await loginCookie(server());
     const added = await withCookie(server(), adminCookie, 'POST', '/api/members', {
@@ -80,27 +85,34 @@ describeEachDatabase('project routes', (database) => {
   });
 
   it.each([
-    [{ retentionDays: 0 }, 'retentionDays', undefined],
+    [{ retentionDays: 0 }, 'retentionDays', 1],
+    [{ retentionDays: -5 }, 'retentionDays', 1],
     [{ retentionDays: 3651 }, 'retentionDays', 3650],
     [{ retentionDays: 1.5 }, 'retentionDays', undefined],
     [{ retentionDays: '30' }, 'retentionDays', undefined],
     [{ sdkConfig: { record_sessions_percent: 101 } }, 'sdkConfig.record_sessions_percent', 100],
-    [
-      { sdkConfig: { record_sessions_percent: -1 } },
-      'sdkConfig.record_sessions_percent',
-      undefined,
-    ],
+    [{ sdkConfig: { record_sessions_percent: -1 } }, 'sdkConfig.record_sessions_percent', 0],
     [{ sdkConfig: { record_min_ms: 9000 } }, 'sdkConfig.record_min_ms', 8000],
+    [{ sdkConfig: { record_max_ms: 999 } }, 'sdkConfig.record_max_ms', 1000],
   ])('rejects %j', async (body, field, limit) => {
-    await expectErrorResponse(await patch(body), 400, { code: 'invalid_input', field, limit });
+    const before = await storedSettings();
+    const error = await expectErrorResponse(await patch(body), 400, {
+      code: 'invalid_input',
+      field,
+    });
+    expect(error.limit).toBe(limit);
+    expect(await storedSettings()).toEqual(before);
   });
 
-  it.each([[{}], [{ retentionDays: 30, name: 'x' }], [{ sdkConfig: { record_canvas: true } }]])(
-    'rejects body %j',
-    async (body) => {
-      await expectErrorResponse(await patch(body), 400, { code: 'invalid_input' });
-    },
-  );
+  it.each([
+    [{}, 'body'],
+    [{ retentionDays: 30, name: 'x' }, 'name'],
+    [{ sdkConfig: { record_canvas: true } }, 'sdkConfig.record_canvas'],
+  ])('rejects body %j', async (body, field) => {
+    const before = await storedSettings();
+    await expectErrorResponse(await patch(body), 400, { code: 'invalid_input', field });
+    expect(await storedSettings()).toEqual(before);
+  });
 
   it('accepts the retention limits', async () => {
     expect((await patch({ retentionDays: 1 })).status).toBe(200);
