@@ -206,4 +206,20 @@ describe('opening a long replay far in', () => {
       return count === pageCount ? count : undefined;
     });
   });
+
+  it('shows the last change at the end', async () => {
+    const totalMs = pageCount * pageMs - 1000;
+    const lastText = tickText(pageCount, pageMs / 1000 - 1);
+    await page.goto(`${server.url}/replays/${replayId}?t=${totalMs}`);
+    await waitForPage(pageCount);
+    // Once every chunk is in, the player rebuilds its Replayer and moves it back to the end.
+    await waitFor('a marker for each page', async () => {
+      const count = await page.getByTestId('timeline-marker-page').count();
+      return count === pageCount ? count : undefined;
+    });
+    await page.waitForTimeout(500);
+
+    expect(await playerPositionMs(page)).toBe(totalMs);
+    expect(await (await replayFrame()).locator('#tick').textContent()).toBe(lastText);
+  });
 });

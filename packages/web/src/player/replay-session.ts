@@ -408,8 +408,17 @@ export class ReplaySession {
       if (!this.rebuildReplayer()) return;
     }
     const replayer = this.replayer!;
-    if (this.state.playing) replayer.play(positionMs);
-    else replayer.pause(positionMs);
+    const totalMs = this.totalMs();
+    if (positionMs >= totalMs) {
+      // rrweb 2.2.2 applies the events before a position, not those at it, so the end, where
+      // the last event is, is shown from just after it, as a replay that finished.
+      replayer.pause(positionMs + 1);
+      if (this.state.playing) this.update({ playing: false, ended: true, currentMs: totalMs });
+    } else if (this.state.playing) {
+      replayer.play(positionMs);
+    } else {
+      replayer.pause(positionMs);
+    }
     this.update({ buffering: false });
   }
 
