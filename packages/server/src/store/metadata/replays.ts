@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ReplaySort } from '@reprise/protocol';
 import { writeChunkGroup, type NewReplayFacts } from './chunk-group.js';
-import type { Dialect } from './migrations.js';
+import type { MetadataConnection } from './connect.js';
 import { selectMatchingReplays } from './replay-search.js';
 import type { Database, ReplayChunkTable, ReplayTable } from './schema.js';
 
@@ -68,10 +68,11 @@ const maxSearchProfiles = 500;
 
 /** Replays and their chunks. */
 export class ReplayStore {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly dialect: Dialect,
-  ) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(private readonly connection: MetadataConnection) {
+    this.db = connection.db;
+  }
 
   async findExpiry(projectId: string, replayId: string): Promise<string | undefined> {
     const row = await this.db
@@ -89,8 +90,9 @@ export class ReplayStore {
    * key of the replaced upload, for the caller to delete.
    *
    * Chunks that arrive while a commit is under way wait and are then committed together (see
-   * `writeChunkGroup`), so that a busy server pays for one durable commit and a few statements
-   * per group instead of per chunk. When a group fails, its chunks are committed again one
+   * `writeChunkGroup`), so that a busy server pays for a few statements per group instead of
+   * per chunk. The promise resolves once the commit is on disk, and groups committed while an
+   * fsync runs share the next one. When a group fails, its chunks are committed again one
    * by one, so that a failed chunk rejects alone.
    */
   storeChunk(chunk: ChunkRow, replay: NewReplayFacts): Promise<string | null> {
@@ -127,11 +129,11 @@ export class ReplayStore {
   }
 
   private async commitGroup(group: PendingChunk[]): Promise<void> {
-    let replaced: (string | null)[];
+    let committed: { result: (string | null)[]; durable: Promise<void> };
     try {
-      replaced = await this.db
-        .transaction()
-        .execute((trx) => writeChunkGroup(trx, this.dialect, group));
+      committed = await this.connection.transactionWithDeferredSync((trx) =>
+        writeChunkGroup(trx, this.connection.dialect, group),
+      );
     } catch (error) {
       if (group.length === 1) {
         group[0]!.reject(error);
@@ -140,7 +142,13 @@ export class ReplayStore {
       for (const pending of group) await this.commitGroup([pending]);
       return;
     }
-    group.forEach((pending, index) => pending.resolve(replaced[index]!));
+    // The next group commits while this one waits for the disk.
+    committed.durable.then(
+      () => group.forEach((pending, index) => pending.resolve(committed.result[index]!)),
+      (error: unknown) => {
+        for (const pending of group) pending.reject(error);
+      },
+    );
   }
 
   async getReplay(projectId: string, id: string): Promise<ReplayWithProfile | undefined> {
