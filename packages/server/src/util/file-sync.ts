@@ -28,6 +28,11 @@ export class SharedFileSync {
     return this.queued;
   }
 
+  /** Whether no flush is under way or waiting. */
+  get idle(): boolean {
+    return this.inFlight === undefined && this.queued === undefined;
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([this.inFlight, this.queued]);
     const handle = this.handle;
