@@ -50,7 +50,7 @@ export async function writeChunkGroup(
 ): Promise<(string | null)[]> {
   const replays = groupByReplay(group);
   const keys = [...replays.values()];
-  if (dialect === 'postgres') await createMissingReplays(trx, keys, group);
+  if (dialect === 'postgres') await createMissingReplays(trx, keys);
   await readStoredFacts(trx, keys, dialect);
 
   const stored = await readStoredChunks(
@@ -133,16 +133,14 @@ function groupByReplay(group: readonly GroupChunk[]): Map<string, ReplayInGroup>
 /**
  * Creates the replay rows that do not exist yet, so that `readStoredFacts` can lock all of the
  * group's: another server process storing chunks of the same replays then waits for this
- * transaction to commit, and reads its facts after. Without the lock, each process would update the facts without the
- * other's chunks. Rows are locked in the group's sorted order, the same in every process, which
- * avoids deadlocks between them.
+ * transaction to commit, and reads its facts after. Without the lock, each process would
+ * update the facts without the other's chunks. Rows are locked in the group's sorted order,
+ * the same in every process, which avoids deadlocks between them.
  */
 async function createMissingReplays(
   trx: Kysely<Database>,
   replays: readonly ReplayInGroup[],
-  group: readonly GroupChunk[],
 ): Promise<void> {
-  const now = group[0]!.chunk.received_at;
   await trx
     .insertInto('replays')
     .values(
@@ -168,8 +166,8 @@ async function createMissingReplays(
           browser: replay.replay.browser,
           os: replay.replay.os,
           expires_on: replay.replay.expiresOn,
-          created_at: now,
-          updated_at: now,
+          created_at: first.received_at,
+          updated_at: first.received_at,
         };
       }),
     )

@@ -1,6 +1,7 @@
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, postgresUnavailableReason } from '../../test-support/postgres.js';
 import { chunkRow, describeEachStore } from '../../test-support/stores.js';
-import type { ChunkRow, MetadataStore } from './index.js';
+import { openMetadataStore, type ChunkRow, type MetadataStore } from './index.js';
 import { fillReplayFactColumns } from './replay-facts-migration.js';
 import { recomputeReplayFacts, replayFactColumns, type ReplayFacts } from './replay-facts.js';
 
@@ -182,5 +183,43 @@ describeEachStore('incremental replay facts', (store) => {
     expect(replay?.user_id_seq).toBe(3);
     expect(replay?.distinct_id_seq).toBe(1);
     await expectRecomputedFacts(store(), 'migrated1');
+  });
+});
+
+// Two server processes on one PostgreSQL database, each with its own pool and group commits.
+describe.skipIf((await postgresUnavailableReason()) !== null)('two stores on PostgreSQL', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let stores: MetadataStore[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    stores = [];
+    for (let index = 0; index < 2; index++) {
+      stores.push(await openMetadataStore({ dataDir: '/nonexistent', databaseUrl: database.url }));
+    }
+  });
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+    await database.drop();
+  });
+
+  it('keep every chunk of shared replays', async () => {
+    const random = randomGenerator(42);
+    const uploads = ['shared1', 'shared2', 'shared3'].flatMap((id) => randomUploads(random, id));
+    // The replays exist before the concurrent uploads, so no insert makes one store wait.
+    for (const id of ['shared1', 'shared2', 'shared3']) {
+      await stores[0]!.replays.storeChunk(chunkRow({ replay_id: id, seq: 100 }), newReplay);
+    }
+    await Promise.all(
+      uploads.map((chunk, index) => stores[index % 2]!.replays.storeChunk(chunk, newReplay)),
+    );
+
+    for (const replayId of ['shared1', 'shared2', 'shared3']) {
+      const seqs = new Set(
+        uploads.filter((chunk) => chunk.replay_id === replayId).map((chunk) => chunk.seq),
+      ).add(100);
+      const replay = await stores[0]!.replays.getReplay('p1', replayId);
+      expect(replay?.chunk_count).toBe(seqs.size);
+      await expectRecomputedFacts(stores[1]!, replayId);
+    }
   });
 });
