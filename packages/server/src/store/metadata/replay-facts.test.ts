@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, postgresUnavailableReason } from '../../test-support/postgres.js';
 import { chunkRow, describeEachStore } from '../../test-support/stores.js';
 import { openMetadataStore, type ChunkRow, type MetadataStore } from './index.js';
@@ -142,6 +142,28 @@ describeEachStore('incremental replay facts', (store) => {
     expect(replay?.click_count).toBe(2);
     expect(replay?.bytes).toBe(20);
     await expectRecomputedFacts(store(), 'twice1');
+  });
+
+  it('stores groups of 200 chunks', async () => {
+    const random = randomGenerator(7);
+    const chunks = Array.from({ length: 250 }, (_, index) =>
+      randomChunk(random, `wide${index % 125}`, Math.floor(index / 125)),
+    );
+    const transactions = vi.spyOn(store().connection, 'transactionWithDeferredSync');
+    let transactionCount: number;
+    try {
+      await Promise.all(chunks.map((chunk) => store().replays.storeChunk(chunk, newReplay)));
+      transactionCount = transactions.mock.calls.length;
+    } finally {
+      transactions.mockRestore();
+    }
+
+    // A group that failed would be committed again one chunk at a time.
+    expect(transactionCount).toBeLessThan(10);
+    for (const replayId of ['wide0', 'wide62', 'wide124']) {
+      expect((await store().replays.getReplay('p1', replayId))?.chunk_count).toBe(2);
+      await expectRecomputedFacts(store(), replayId);
+    }
   });
 
   it('migration fills the new columns', async () => {
