@@ -75,10 +75,11 @@ export async function storeChunkUpload(
 
   let replaced: string | null;
   try {
-    replaced = await context.metadata.replays.storeChunk(chunk, {
-      expiresOn,
-      ...upload.platform,
-    });
+    replaced = await context.metadata.replays.storeChunk(
+      chunk,
+      { expiresOn, ...upload.platform },
+      upload.log,
+    );
   } catch (error) {
     await context.blobs.delete(blobKey).catch(() => undefined);
     throw error;

@@ -46,10 +46,16 @@ const sortColumns = {
   activity: 'active_ms',
 } as const;
 
+/** The part of a pino or Fastify logger that `storeChunk` uses. */
+export interface WarningLogger {
+  warn(details: object, message: string): void;
+}
+
 /** A chunk waiting for the next group commit of `storeChunk`. */
 interface PendingChunk {
   chunk: ChunkRow;
   replay: NewReplayFacts;
+  log?: WarningLogger;
   resolve(replaced: string | null): void;
   reject(error: unknown): void;
 }
@@ -93,11 +99,11 @@ export class ReplayStore {
    * `writeChunkGroup`), so that a busy server pays for a few statements per group instead of
    * per chunk. The promise resolves once the commit is on disk, and groups committed while an
    * fsync runs share the next one. When a group fails, its chunks are committed again one
-   * by one, so that a failed chunk rejects alone.
+   * by one, so that a failed chunk rejects alone, and the group's error is logged with `log`.
    */
-  storeChunk(chunk: ChunkRow, replay: NewReplayFacts): Promise<string | null> {
+  storeChunk(chunk: ChunkRow, replay: NewReplayFacts, log?: WarningLogger): Promise<string | null> {
     return new Promise((resolve, reject) => {
-      this.chunksToCommit.push({ chunk, replay, resolve, reject });
+      this.chunksToCommit.push({ chunk, replay, log, resolve, reject });
       if (this.committing) return;
       this.committing = true;
       // SQLite runs a whole transaction without giving the event loop a turn, so the group
@@ -139,6 +145,10 @@ export class ReplayStore {
         group[0]!.reject(error);
         return;
       }
+      group[0]!.log?.warn(
+        { err: error, chunkCount: group.length },
+        'failed to commit a group of chunks; committing each chunk alone',
+      );
       for (const pending of group) await this.commitGroup([pending]);
       return;
     }
