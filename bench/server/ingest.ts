@@ -6,12 +6,15 @@
  * bench/results/ingest-<time>.json.
  *
  *   npm run ingest -w @reprise/bench -- [--connections=10,50] [--duration=20] [--warmup=5]
- *     [--ceiling-seconds=10] [--log-level=info]
+ *     [--ceiling-seconds=10] [--log-level=info] [--database-url=postgres://...]
+ *     [--cpu-prof-dir=DIR]
  *
- * The server is the built CLI (`npm run build` first) with SQLite in a temporary data folder.
- * A 200 from /record/ means the chunk is durable: its bytes were written to a temporary file,
- * fsynced, renamed into place and the folder fsynced, then its row and the replay's facts were
- * committed in one SQLite transaction (WAL, synchronous=FULL).
+ * The server is the built CLI (`npm run build` first) with SQLite in a temporary data folder,
+ * or with the PostgreSQL database that `--database-url` names, which must be empty.
+ * `--cpu-prof-dir` writes a V8 CPU profile of the server into DIR when it stops.
+ * A 200 from /record/ means the chunk is durable: its bytes were written to a new file, which
+ * and whose folder were fsynced, then its row and the replay's facts were committed and the
+ * SQLite WAL fsynced (or PostgreSQL committed).
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -258,7 +261,8 @@ async function measureLoad(
 
 /**
  * Times 200 fsyncs of a 4 KiB write in a temporary file, the filesystem the server's data folder
- * is on. Each acknowledged chunk waits for three: the chunk file, its folder and the SQLite WAL.
+ * is on. Each acknowledged chunk waits for three: the chunk file, its folder and the SQLite WAL,
+ * the last two shared with the chunks written at the same time.
  */
 function measureFsync() {
   const folder = mkdtempSync(join(tmpdir(), 'reprise-bench-fsync-'));
@@ -316,6 +320,8 @@ async function main() {
     warmup: 5,
     ceilingSeconds: 10,
     logLevel: 'info',
+    databaseUrl: '',
+    cpuProfDir: '',
   });
   const connectionCounts = options.connections.split(',').map(Number);
   if (connectionCounts.some((count) => !Number.isInteger(count) || count < 1)) {
@@ -333,7 +339,11 @@ async function main() {
   const ceiling = measureCeiling(payloads, options.ceilingSeconds);
   console.log(`Ceiling (gunzip + JSON.parse, one process): ${JSON.stringify(ceiling)}`);
 
-  const server = await startReprise({ logLevel: options.logLevel });
+  const server = await startReprise({
+    logLevel: options.logLevel,
+    databaseUrl: options.databaseUrl,
+    cpuProfileDir: options.cpuProfDir || undefined,
+  });
   const runs: LoadRun[] = [];
   let storedFiles: number;
   let acknowledged = 1;

@@ -1,6 +1,6 @@
 /**
  * Starts the built Reprise server (`reprise serve`) as its own process on a free loopback port,
- * with SQLite in a fresh temporary data folder and known credentials.
+ * with a fresh temporary data folder and known credentials.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, closeSync, rmSync } from 'node:fs';
@@ -66,12 +66,20 @@ async function waitForHealth(url: string, child: ChildProcess, logFile: string):
   );
 }
 
+export interface LaunchOptions {
+  logLevel: string;
+  /** PostgreSQL URL of an empty database. Without it, or when empty, the server uses SQLite. */
+  databaseUrl?: string;
+  /** Folder for a V8 CPU profile of the server (`node --cpu-prof`), written when it stops. */
+  cpuProfileDir?: string;
+}
+
 /**
  * Starts `node packages/cli/dist/main.js serve`, so the package must be built (`npm run build`).
  * The server logs at `logLevel` into a file in its own temporary folder, as JSON lines, as it
  * does in production when stdout is not a terminal.
  */
-export async function startReprise(options: { logLevel: string }): Promise<RepriseProcess> {
+export async function startReprise(options: LaunchOptions): Promise<RepriseProcess> {
   if (!existsSync(cliEntry)) {
     throw new Error(`${cliEntry} is missing: run npm run build first`);
   }
@@ -82,15 +90,28 @@ export async function startReprise(options: { logLevel: string }): Promise<Repri
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
 
+  const profileArguments = options.cpuProfileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`]
+    : [];
   const child = spawn(
     process.execPath,
-    [cliEntry, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir],
+    [
+      ...profileArguments,
+      cliEntry,
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+    ],
     {
       cwd: repositoryRoot,
       stdio: ['ignore', logDescriptor, logDescriptor],
       env: {
         ...process.env,
-        REPRISE_DATABASE_URL: '',
+        REPRISE_DATABASE_URL: options.databaseUrl ?? '',
         REPRISE_PROJECT_TOKEN: benchCredentials.token,
         REPRISE_ADMIN_EMAIL: benchCredentials.adminEmail,
         REPRISE_ADMIN_PASSWORD: benchCredentials.adminPassword,

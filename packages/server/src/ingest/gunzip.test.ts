@@ -27,6 +27,20 @@ describe('gunzipWithLimit', () => {
     expect(error.limit).toBe(body.length - 1);
   });
 
+  // Outputs past 1 MiB inflate on the thread pool after the event loop stops at 1 MiB.
+  it('inflates past the event-loop limit', async () => {
+    const large = Buffer.alloc(3 * 1024 * 1024, 'b');
+    const inflated = await gunzipWithLimit(gzipSync(large), 4 * 1024 * 1024);
+    expect(inflated.equals(large)).toBe(true);
+  });
+
+  it('rejects a large output over the limit', async () => {
+    const large = Buffer.alloc(3 * 1024 * 1024, 'b');
+    const error = await rejection(gunzipWithLimit(gzipSync(large), 2 * 1024 * 1024));
+    expect(error.status).toBe(413);
+    expect(error.limit).toBe(2 * 1024 * 1024);
+  });
+
   it('rejects corrupt gzip', async () => {
     const corrupt = gzipSync(body).subarray(0, 30);
     const error = await rejection(gunzipWithLimit(corrupt, 1_000_000));

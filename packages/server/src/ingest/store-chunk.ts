@@ -24,9 +24,10 @@ export interface ChunkUpload {
 }
 
 /**
- * Writes the chunk's bytes to the blob store, then its row and the replay's recomputed facts
- * in one transaction. The blob goes first so that a row never names a missing blob; a blob
- * without a row (a crash in between) is deleted with its expiry day's prefix.
+ * Writes the chunk's bytes to the blob store under a new key, then its row and the replay's
+ * updated facts in one transaction, and resolves once both are on disk. The blob is on disk
+ * before the row commits, so that a row never names a missing blob. A blob without a row (a
+ * crash in between) is deleted with its expiry day's prefix.
  */
 export async function storeChunkUpload(
   context: ServerContext,
@@ -46,7 +47,7 @@ export async function storeChunkUpload(
     seq,
     uploadId: randomBytes(6).toString('hex'),
   });
-  await context.blobs.put(blobKey, body.stored);
+  await context.blobs.putNew(blobKey, body.stored);
 
   const facts = computeChunkFacts(body.events);
   const chunk: ChunkRow = {
@@ -75,10 +76,11 @@ export async function storeChunkUpload(
 
   let replaced: string | null;
   try {
-    replaced = await context.metadata.replays.storeChunk(chunk, {
-      expiresOn,
-      ...upload.platform,
-    });
+    replaced = await context.metadata.replays.storeChunk(
+      chunk,
+      { expiresOn, ...upload.platform },
+      upload.log,
+    );
   } catch (error) {
     await context.blobs.delete(blobKey).catch(() => undefined);
     throw error;

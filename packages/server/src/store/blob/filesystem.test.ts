@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SharedFileSync } from '../../util/file-sync.js';
 import { FileBlobStore } from './filesystem.js';
 import { assertValidKey, chunkBlobKey } from './keys.js';
 
@@ -23,6 +24,54 @@ describe('FileBlobStore', () => {
     await store.put('2030-01-31/p1/r1/0', Buffer.from('hello'));
     expect((await store.get('2030-01-31/p1/r1/0'))?.toString()).toBe('hello');
     expect(existsSync(join(root, 'blobs', '2030-01-31', 'p1', 'r1', '0'))).toBe(true);
+  });
+
+  it('putNew stores a blob', async () => {
+    await store.putNew('2030-01-31/p1/r1/0', Buffer.from('hello'));
+    expect((await store.get('2030-01-31/p1/r1/0'))?.toString()).toBe('hello');
+  });
+
+  it('putNew rejects an existing key', async () => {
+    await store.putNew('2030-01-31/p1/r1/0', Buffer.from('first'));
+    await expect(store.putNew('2030-01-31/p1/r1/0', Buffer.from('second'))).rejects.toThrow(
+      /EEXIST/,
+    );
+    expect((await store.get('2030-01-31/p1/r1/0'))?.toString()).toBe('first');
+  });
+
+  it('putNew into new folders at once', async () => {
+    const keys = Array.from(
+      { length: 20 },
+      (_, index) => `2030-01-31/p${index % 2}/r${index % 4}/${index}`,
+    );
+    await Promise.all(keys.map((key) => store.putNew(key, Buffer.from(key))));
+    for (const key of keys) expect((await store.get(key))?.toString()).toBe(key);
+  });
+
+  it('putNew flushes new folders', async () => {
+    const flushed: string[] = [];
+    const original = SharedFileSync.prototype.sync;
+    const spy = vi.spyOn(SharedFileSync.prototype, 'sync').mockImplementation(function (
+      this: SharedFileSync,
+    ) {
+      flushed.push((this as unknown as { path: string }).path);
+      return original.call(this);
+    });
+    try {
+      await store.putNew('2030-01-31/p1/r1/0', Buffer.from('x'));
+    } finally {
+      spy.mockRestore();
+    }
+    const blobs = join(root, 'blobs');
+    expect(flushed.sort()).toEqual(
+      [
+        root,
+        blobs,
+        join(blobs, '2030-01-31'),
+        join(blobs, '2030-01-31', 'p1'),
+        join(blobs, '2030-01-31', 'p1', 'r1'),
+      ].sort(),
+    );
   });
 
   it('gets null for a missing key', async () => {

@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  unlink,
+  type FileHandle,
+} from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { SharedFileSync } from '../../util/file-sync.js';
 import { assertValidKey } from './keys.js';
 import type { BlobStore } from './types.js';
 
@@ -10,6 +20,11 @@ function isMissing(error: unknown): boolean {
 
 /** Blob store on the local filesystem, one file a key, under `root`. */
 export class FileBlobStore implements BlobStore {
+  /** Shared fsyncs of the folders that files are being created in, by path. */
+  private readonly folderSyncs = new Map<string, SharedFileSync>();
+  /** Folders just created, each with a promise that resolves once their names are on disk. */
+  private readonly newFolders = new Map<string, Promise<void>>();
+
   constructor(private readonly root: string) {}
 
   private pathOf(key: string): string {
@@ -38,6 +53,31 @@ export class FileBlobStore implements BlobStore {
       throw error;
     }
     await syncDirectory(dirname(path));
+  }
+
+  async putNew(key: string, body: Buffer): Promise<void> {
+    const path = this.pathOf(key);
+    const folder = dirname(path);
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'wx', 0o600);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+      await this.createFolder(folder);
+      handle = await open(path, 'wx', 0o600);
+    }
+
+    try {
+      await handle.writeFile(body);
+      // The folder's fsync makes the new name durable and the file's its bytes, in either
+      // order. The folder's is shared by the files created in it meanwhile.
+      await Promise.all([handle.sync(), this.syncFolder(folder), this.newFolders.get(folder)]);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await unlink(path).catch(() => undefined);
+      throw error;
+    }
+    await handle.close();
   }
 
   async get(key: string): Promise<Buffer | null> {
@@ -72,6 +112,54 @@ export class FileBlobStore implements BlobStore {
       if (isMissing(error)) return [];
       throw error;
     }
+  }
+
+  /** Flushes `folder`, sharing the fsync with other files created in it at the same time. */
+  private async syncFolder(folder: string): Promise<void> {
+    let shared = this.folderSyncs.get(folder);
+    if (!shared) {
+      shared = new SharedFileSync(folder);
+      this.folderSyncs.set(folder, shared);
+    }
+    try {
+      await shared.sync();
+    } finally {
+      if (shared.idle && this.folderSyncs.get(folder) === shared) {
+        this.folderSyncs.delete(folder);
+        void shared.close().catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * Creates `folder` and its missing parents. Until their names are on disk, `newFolders`
+   * holds a promise of that, recorded before `mkdir` runs, so that a file that another call
+   * creates in the folder waits for it too.
+   */
+  private async createFolder(folder: string): Promise<void> {
+    if (!this.newFolders.has(folder)) {
+      const created = mkdir(folder, { recursive: true, mode: 0o700 });
+      const durable = created
+        .then(() => this.syncParents(folder))
+        .finally(() => this.newFolders.delete(folder));
+      // Callers that find the folder already created still wait on `durable` in `putNew`.
+      durable.catch(() => undefined);
+      this.newFolders.set(folder, durable);
+      await created;
+      return;
+    }
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+  }
+
+  /** Flushes each folder from the parent of `folder` up to that of the store's root. */
+  private async syncParents(folder: string): Promise<void> {
+    const parents: string[] = [];
+    let current = folder;
+    while (current !== dirname(this.root) && dirname(current) !== current) {
+      current = dirname(current);
+      parents.push(current);
+    }
+    await Promise.all(parents.map((parent) => this.syncFolder(parent)));
   }
 }
 

@@ -6,6 +6,12 @@
 export interface BlobStore {
   /** Stores `body` under `key` atomically: readers see the old body or the new one, never a part. */
   put(key: string, body: Buffer): Promise<void>;
+  /**
+   * Stores `body` under `key`, which must not exist yet, and resolves once it is on disk. It
+   * costs less than `put` but is not atomic: a reader may see part of the body before the
+   * promise resolves, so the caller must not name the key anywhere until then.
+   */
+  putNew(key: string, body: Buffer): Promise<void>;
   /** Returns the body, or null when no blob has that key. */
   get(key: string): Promise<Buffer | null>;
   /** Deletes one blob; deleting a missing key is not an error. */

@@ -1,14 +1,24 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
+import { SharedFileSync } from '../../util/file-sync.js';
 import { CodeMigrationProvider, type Dialect } from './migrations.js';
 import type { Database } from './schema.js';
 
 export interface MetadataConnection {
   db: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * Runs `write` in a transaction and returns its result once it committed, with `durable`,
+   * which resolves once the commit is on disk. On SQLite the commit leaves its fsync to
+   * `durable`, so the event loop does not wait for the disk and commits in a row share one
+   * fsync. On PostgreSQL the server makes the commit durable before it returns.
+   */
+  transactionWithDeferredSync<T>(
+    write: (trx: Kysely<Database>) => Promise<T>,
+  ): Promise<{ result: T; durable: Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -56,7 +66,39 @@ function openSqlite(dataDir: string): MetadataConnection {
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
   });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const walSync = new SharedFileSync(`${file}-wal`);
+  const folderSync = new SharedFileSync(dataDir);
+  let folderSynced: Promise<void> | undefined;
+  const syncWal = async () => {
+    await walSync.sync();
+    // The -wal file's folder entry must be on disk too. Once is enough, because SQLite deletes
+    // and creates that file only when the database is closed and opened.
+    folderSynced ??= folderSync.sync();
+    await folderSynced;
+  };
+  return {
+    db,
+    dialect: 'sqlite',
+    transactionWithDeferredSync: async (write) => {
+      // Kysely has one SQLite connection, held here until the setting is back to FULL, so no
+      // other transaction commits without its fsync.
+      const result = await db.connection().execute(async (connection) => {
+        await sql`pragma synchronous = normal`.execute(connection);
+        try {
+          return await connection.transaction().execute(write);
+        } finally {
+          await sql`pragma synchronous = full`.execute(connection);
+        }
+      });
+      // With synchronous = NORMAL in WAL mode, SQLite writes the commit's frames to the -wal
+      // file without an fsync. An fsync of that file puts them on disk, as FULL would have.
+      return { result, durable: syncWal() };
+    },
+    close: async () => {
+      await Promise.all([walSync.close(), folderSync.close()]);
+      await db.destroy();
+    },
+  };
 }
 
 /** Number of compiled SQLite statements kept for reuse. */
@@ -104,7 +146,15 @@ function openPostgres(url: string): MetadataConnection {
   // fails with the cause. Without a listener the error would end the process.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    transactionWithDeferredSync: async (write) => ({
+      result: await db.transaction().execute(write),
+      durable: Promise.resolve(),
+    }),
+    close: () => db.destroy(),
+  };
 }
 
 async function migrate(connection: MetadataConnection): Promise<void> {

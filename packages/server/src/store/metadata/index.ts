@@ -24,7 +24,7 @@ export async function openMetadataStore(options: {
   return {
     connection,
     accounts: new AccountStore(connection.db),
-    replays: new ReplayStore(connection.db, connection.dialect),
+    replays: new ReplayStore(connection),
     analytics: new AnalyticsStore(connection.db, people),
     people,
     close: () => connection.close(),

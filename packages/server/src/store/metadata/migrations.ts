@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { analyticsMigration } from './analytics-migration.js';
 import { lifecycleMigration } from './lifecycle-migration.js';
+import { replayFactsMigration } from './replay-facts-migration.js';
 import { snapshotTimeMigration } from './snapshot-time-migration.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -222,6 +223,7 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0002-lifecycle': lifecycleMigration,
     '0003-analytics': analyticsMigration,
     '0004-snapshot-time': snapshotTimeMigration,
+    '0005-replay-facts': replayFactsMigration,
   };
 }
 

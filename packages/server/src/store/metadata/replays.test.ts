@@ -1,4 +1,4 @@
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { chunkRow, describeEachStore } from '../../test-support/stores.js';
 import type { ReplayFilter } from './index.js';
 
@@ -99,13 +99,15 @@ describeEachStore('replay store', (store) => {
       chunkRow({ replay_id: `group${index % 3}`, seq: Math.floor(index / 3) }),
     );
     const broken = { ...chunkRow({ replay_id: 'group0', seq: 99 }), blob_key: null as never };
+    const log = { warn: vi.fn() };
     const results = await Promise.allSettled([
-      ...chunks.map((chunk) => replays.storeChunk(chunk, facts)),
-      replays.storeChunk(broken, facts),
+      ...chunks.map((chunk) => replays.storeChunk(chunk, facts, log)),
+      replays.storeChunk(broken, facts, log),
     ]);
 
     expect(results.slice(0, 30).every((result) => result.status === 'fulfilled')).toBe(true);
     expect(results[30]?.status).toBe('rejected');
+    expect(log.warn).toHaveBeenCalledTimes(1);
     for (const id of ['group0', 'group1', 'group2']) {
       const stored = await replays.listChunks('p1', id);
       expect(stored.map((chunk) => chunk.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

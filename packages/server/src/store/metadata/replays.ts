@@ -1,23 +1,18 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ReplaySort } from '@reprise/protocol';
-import type { Dialect } from './migrations.js';
+import { writeChunkGroup, type NewReplayFacts } from './chunk-group.js';
+import type { MetadataConnection } from './connect.js';
 import { selectMatchingReplays } from './replay-search.js';
 import type { Database, ReplayChunkTable, ReplayTable } from './schema.js';
 
 export type ReplayRow = Selectable<ReplayTable>;
 export type ChunkRow = Selectable<ReplayChunkTable>;
+export type { NewReplayFacts } from './chunk-group.js';
 
 /** A replay row with the name and email of its user's profile, when there is one. */
 export interface ReplayWithProfile extends ReplayRow {
   profile_name: string | null;
   profile_email: string | null;
-}
-
-/** What the first chunk of a replay fixes for good: its expiry and where it came from. */
-export interface NewReplayFacts {
-  expiresOn: string;
-  browser: string | null;
-  os: string | null;
 }
 
 /** Counts of what one `deleteExpired` call deleted. */
@@ -51,10 +46,16 @@ const sortColumns = {
   activity: 'active_ms',
 } as const;
 
+/** The part of a pino or Fastify logger that `storeChunk` uses. */
+export interface WarningLogger {
+  warn(details: object, message: string): void;
+}
+
 /** A chunk waiting for the next group commit of `storeChunk`. */
 interface PendingChunk {
   chunk: ChunkRow;
   replay: NewReplayFacts;
+  log?: WarningLogger;
   resolve(replaced: string | null): void;
   reject(error: unknown): void;
 }
@@ -73,10 +74,11 @@ const maxSearchProfiles = 500;
 
 /** Replays and their chunks. */
 export class ReplayStore {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly dialect: Dialect,
-  ) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(private readonly connection: MetadataConnection) {
+    this.db = connection.db;
+  }
 
   async findExpiry(projectId: string, replayId: string): Promise<string | undefined> {
     const row = await this.db
@@ -89,17 +91,19 @@ export class ReplayStore {
   }
 
   /**
-   * Stores a chunk row, replacing an earlier upload of the same seq, and recomputes the
-   * replay's facts from all its chunk rows in the same transaction, so a replaced upload
-   * never counts twice. Returns the blob key of the replaced upload, for the caller to delete.
+   * Stores a chunk row, replacing an earlier upload of the same seq, and updates the replay's
+   * facts in the same transaction, so a replaced upload never counts twice. Returns the blob
+   * key of the replaced upload, for the caller to delete.
    *
-   * Chunks that arrive while a commit is under way wait and are then committed together, one
-   * savepoint each, so that a busy server pays for one durable commit per group instead of
-   * one per chunk. A failed chunk rolls back to its savepoint and rejects alone.
+   * Chunks that arrive while a commit is under way wait and are then committed together (see
+   * `writeChunkGroup`), so that a busy server pays for a few statements per group instead of
+   * per chunk. The promise resolves once the commit is on disk, and groups committed while an
+   * fsync runs share the next one. When a group fails, its chunks are committed again one
+   * by one, so that a failed chunk rejects alone, and the group's error is logged with `log`.
    */
-  storeChunk(chunk: ChunkRow, replay: NewReplayFacts): Promise<string | null> {
+  storeChunk(chunk: ChunkRow, replay: NewReplayFacts, log?: WarningLogger): Promise<string | null> {
     return new Promise((resolve, reject) => {
-      this.chunksToCommit.push({ chunk, replay, resolve, reject });
+      this.chunksToCommit.push({ chunk, replay, log, resolve, reject });
       if (this.committing) return;
       this.committing = true;
       // SQLite runs a whole transaction without giving the event loop a turn, so the group
@@ -131,99 +135,30 @@ export class ReplayStore {
   }
 
   private async commitGroup(group: PendingChunk[]): Promise<void> {
-    const outcomes: ({ replaced: string | null } | { error: unknown })[] = [];
+    let committed: { result: (string | null)[]; durable: Promise<void> };
     try {
-      await this.db.transaction().execute(async (trx) => {
-        for (const { chunk, replay } of group) {
-          await sql`savepoint chunk`.execute(trx);
-          try {
-            outcomes.push({ replaced: await this.storeChunkIn(trx, chunk, replay) });
-            await sql`release savepoint chunk`.execute(trx);
-          } catch (error) {
-            await sql`rollback to savepoint chunk`.execute(trx);
-            await sql`release savepoint chunk`.execute(trx);
-            outcomes.push({ error });
-          }
-        }
-      });
+      committed = await this.connection.transactionWithDeferredSync((trx) =>
+        writeChunkGroup(trx, this.connection.dialect, group),
+      );
     } catch (error) {
-      for (const pending of group) pending.reject(error);
+      if (group.length === 1) {
+        group[0]!.reject(error);
+        return;
+      }
+      group[0]!.log?.warn(
+        { err: error, chunkCount: group.length },
+        'failed to commit a group of chunks; committing each chunk alone',
+      );
+      for (const pending of group) await this.commitGroup([pending]);
       return;
     }
-    group.forEach((pending, index) => {
-      const outcome = outcomes[index]!;
-      if ('error' in outcome) pending.reject(outcome.error);
-      else pending.resolve(outcome.replaced);
-    });
-  }
-
-  private async storeChunkIn(
-    trx: Kysely<Database>,
-    chunk: ChunkRow,
-    replay: NewReplayFacts,
-  ): Promise<string | null> {
-    await trx
-      .insertInto('replays')
-      .values({
-        project_id: chunk.project_id,
-        id: chunk.replay_id,
-        distinct_id: chunk.distinct_id,
-        device_id: chunk.device_id,
-        user_id: chunk.user_id,
-        started_at: chunk.first_ts,
-        ended_at: chunk.last_ts,
-        duration_ms: 0,
-        active_ms: 0,
-        first_url: chunk.first_url,
-        chunk_count: 0,
-        event_count: 0,
-        click_count: 0,
-        rage_click_count: 0,
-        error_count: 0,
-        bytes: 0,
-        browser: replay.browser,
-        os: replay.os,
-        expires_on: replay.expiresOn,
-        created_at: chunk.received_at,
-        updated_at: chunk.received_at,
-      })
-      .onConflict((oc) => oc.columns(['project_id', 'id']).doNothing())
-      .execute();
-
-    // Chunks of one replay are stored one at a time. Without the lock, two PostgreSQL
-    // transactions each recompute the facts without the other's chunk, the later update
-    // drops one chunk from the counts, and a concurrent retry of one seq misses the blob it
-    // replaces. SQLite runs one write transaction at a time anyway.
-    if (this.dialect === 'postgres') {
-      await trx
-        .selectFrom('replays')
-        .select('id')
-        .where('project_id', '=', chunk.project_id)
-        .where('id', '=', chunk.replay_id)
-        .forUpdate()
-        .execute();
-    }
-
-    const replaced = await trx
-      .selectFrom('replay_chunks')
-      .select('blob_key')
-      .where('project_id', '=', chunk.project_id)
-      .where('replay_id', '=', chunk.replay_id)
-      .where('seq', '=', chunk.seq)
-      .executeTakeFirst();
-
-    const changes: Partial<ChunkRow> = { ...chunk };
-    delete changes.project_id;
-    delete changes.replay_id;
-    delete changes.seq;
-    await trx
-      .insertInto('replay_chunks')
-      .values(chunk)
-      .onConflict((oc) => oc.columns(['project_id', 'replay_id', 'seq']).doUpdateSet(changes))
-      .execute();
-
-    await recomputeReplay(trx, chunk.project_id, chunk.replay_id, chunk.received_at);
-    return replaced && replaced.blob_key !== chunk.blob_key ? replaced.blob_key : null;
+    // The next group commits while this one waits for the disk.
+    committed.durable.then(
+      () => group.forEach((pending, index) => pending.resolve(committed.result[index]!)),
+      (error: unknown) => {
+        for (const pending of group) pending.reject(error);
+      },
+    );
   }
 
   async getReplay(projectId: string, id: string): Promise<ReplayWithProfile | undefined> {
@@ -376,91 +311,4 @@ export class ReplayStore {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
-
-/** Recomputes a replay's facts from its chunk rows. */
-async function recomputeReplay(
-  db: Kysely<Database>,
-  projectId: string,
-  replayId: string,
-  now: number,
-): Promise<void> {
-  const totals = await db
-    .selectFrom('replay_chunks')
-    .where('project_id', '=', projectId)
-    .where('replay_id', '=', replayId)
-    .select((eb) => [
-      eb.fn.min('first_ts').as('started_at'),
-      eb.fn.max('last_ts').as('ended_at'),
-      eb.fn.countAll().as('chunk_count'),
-      eb.fn.sum('event_count').as('event_count'),
-      eb.fn.sum('click_count').as('click_count'),
-      eb.fn.sum('rage_click_count').as('rage_click_count'),
-      eb.fn.sum('error_count').as('error_count'),
-      eb.fn.sum('active_ms').as('active_ms'),
-      eb.fn.sum('bytes').as('bytes'),
-    ])
-    .executeTakeFirstOrThrow();
-
-  // Identity and first URL come from the earliest chunk that has them: a late batch from an
-  // expired recording may carry the identity of a later visit, and must not move the replay.
-  // Such a batch is sent by a later page load, with that page's device id when the visitor
-  // reset or lost their cookies. So user and distinct ids come from chunks of the replay's
-  // device only, or an anonymous replay would get the later visit's user.
-  const firstUrl = await firstNonNull(db, projectId, replayId, 'first_url');
-  const deviceId = await firstNonNull(db, projectId, replayId, 'device_id');
-  const userId = await firstNonNull(db, projectId, replayId, 'user_id', deviceId);
-  const distinctId = await firstNonNull(db, projectId, replayId, 'distinct_id', deviceId);
-
-  const startedAt = Number(totals.started_at);
-  const endedAt = Number(totals.ended_at);
-  await db
-    .updateTable('replays')
-    .set({
-      started_at: startedAt,
-      ended_at: endedAt,
-      duration_ms: Math.max(0, endedAt - startedAt),
-      // Each chunk credits a tail after its last input, so the sum can pass the duration.
-      active_ms: Math.min(Number(totals.active_ms), Math.max(0, endedAt - startedAt)),
-      chunk_count: Number(totals.chunk_count),
-      event_count: Number(totals.event_count),
-      click_count: Number(totals.click_count),
-      rage_click_count: Number(totals.rage_click_count),
-      error_count: Number(totals.error_count),
-      bytes: Number(totals.bytes),
-      first_url: firstUrl,
-      user_id: userId,
-      device_id: deviceId,
-      distinct_id: distinctId,
-      updated_at: now,
-    })
-    .where('project_id', '=', projectId)
-    .where('id', '=', replayId)
-    .execute();
-}
-
-/**
- * Returns `column` of the replay's earliest chunk where it is set. With `deviceId`, chunks of
- * another device are skipped; chunks without a device id still count.
- */
-async function firstNonNull(
-  db: Kysely<Database>,
-  projectId: string,
-  replayId: string,
-  column: 'first_url' | 'user_id' | 'device_id' | 'distinct_id',
-  deviceId: string | null = null,
-): Promise<string | null> {
-  let query = db
-    .selectFrom('replay_chunks')
-    .select(column)
-    .where('project_id', '=', projectId)
-    .where('replay_id', '=', replayId)
-    .where(column, 'is not', null);
-  if (deviceId !== null) {
-    query = query.where((eb) =>
-      eb.or([eb('device_id', '=', deviceId), eb('device_id', 'is', null)]),
-    );
-  }
-  const row = await query.orderBy('seq').limit(1).executeTakeFirst();
-  return row?.[column] ?? null;
 }

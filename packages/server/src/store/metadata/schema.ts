@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Tables of the metadata store. Times are Unix milliseconds in BIGINT columns; flags are 0 or 1;
  * JSON is text in SQLite and JSONB in PostgreSQL (see `json.ts`).
@@ -91,6 +93,16 @@ export interface ReplayTable {
   expires_on: string;
   created_at: number;
   updated_at: number;
+  /** Sum of the chunks' `active_ms`, which `active_ms` caps at the duration. */
+  chunk_active_ms: Generated<number>;
+  /** Seq of the chunk that `first_url` comes from, null while no chunk has a URL. */
+  first_url_seq: number | null;
+  /** Seq of the chunk that `device_id` comes from. */
+  device_id_seq: number | null;
+  /** Seq of the chunk that `user_id` comes from. */
+  user_id_seq: number | null;
+  /** Seq of the chunk that `distinct_id` comes from. */
+  distinct_id_seq: number | null;
 }
 
 export interface ReplayChunkTable {
