@@ -29,8 +29,11 @@ const largeSubtreeElements = 300;
 const batchElements = 200;
 /** Main-thread time one slice may take, in ms. */
 const sliceMs = 8;
-/** Main-thread time a page that is being left may spend on the remaining slices, in ms. */
-const finishMs = 300;
+/**
+ * Main-thread time a page that is being left may spend on the remaining slices, in ms. Leaving
+ * waits for it, so it is kept short; what does not fit is not recorded.
+ */
+const finishMs = 100;
 
 /** Elements that rrweb records whole, because their content needs its special handling. */
 const opaqueTags = new Set([
@@ -97,8 +100,10 @@ export interface StormGuard {
 const guards = new Set<{ finish(deadline: number): void }>();
 
 /**
- * Records what every storm still has pending, within a short time limit. Called when the page
- * is being left, before the last upload. What does not fit is not recorded.
+ * Records what every storm still has pending, within `finishMs`. Called when the page is being
+ * left, before the last upload.
+ * NOTE: a storm's nodes are far more than a keepalive request may carry, so they usually go to
+ * the outbox and reach the server only when the visitor opens another page of the site.
  */
 export function finishMutationStorms(): void {
   const deadline = performance.now() + finishMs;
