@@ -42,7 +42,7 @@ function numberText(schema: z.ZodNumber) {
   );
 }
 
-/** A number of at least 0, with `message` for every problem. */
+/** Returns a schema for a number of at least 0, with `message` for every problem. */
 function nonNegative(message: string) {
   return numberText(z.number({ message }).min(0, message));
 }

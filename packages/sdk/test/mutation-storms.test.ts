@@ -125,23 +125,23 @@ describe('mutation storms', () => {
    * all sent, and returns the recording with the rows as the page showed them.
    */
   async function recordGrid(path: string, rows: number) {
-    let shown: string[] = [];
+    let renderedRows: string[] = [];
     const recorded = await recordPage(bed, path, textUnmasked, gridBody, async (page) => {
       await page.evaluate(
         (rows) => (window as unknown as { renderGrid(rows: number): void }).renderGrid(rows),
         rows,
       );
-      shown = await page.evaluate(gridRows);
+      renderedRows = await page.evaluate(gridRows, undefined);
       await waitForRecordedRows(bed, page, rows);
     });
-    return { recorded, shown };
+    return { recorded, renderedRows };
   }
 
   it('grid re-render replays in full', async () => {
-    const { recorded, shown } = await recordGrid('/storm-grid.html', 2_000);
+    const { recorded, renderedRows } = await recordGrid('/storm-grid.html', 2_000);
 
-    expect(shown).toHaveLength(2_000);
-    expect(await replayedRows(bed, recorded)).toEqual(shown);
+    expect(renderedRows).toHaveLength(2_000);
+    expect(await replayedRows(bed, recorded)).toEqual(renderedRows);
   });
 
   it('grid re-render is sent in slices', async () => {
@@ -229,7 +229,7 @@ describe('mutation storms', () => {
             timeout: 30_000,
           },
         );
-        expected = await page.evaluate(gridRows);
+        expected = await page.evaluate(gridRows, undefined);
         // Slices and changes are recorded once uploads stop; leaving the page sends the rest.
         await waitForQuiet(bed.capture, (await currentReplayId(page))!, 1_500);
       },

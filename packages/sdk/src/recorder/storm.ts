@@ -31,7 +31,7 @@ const batchElements = 200;
 const sliceMs = 8;
 /**
  * Main-thread time a page that is being left may spend on the remaining slices, in ms. Leaving
- * waits for it, so it is kept short; what does not fit is not recorded.
+ * waits for it, so it is kept short. What does not fit is not recorded.
  */
 const finishMs = 100;
 
@@ -128,29 +128,25 @@ function addedElements(records: MutationRecord[]): number {
   return count;
 }
 
-/** A copy of `record` without its added nodes, which the guard records itself. */
-function withoutAdds(record: MutationRecord): MutationRecord {
-  return {
-    type: record.type,
-    target: record.target,
-    addedNodes: [] as unknown as NodeList,
-    removedNodes: record.removedNodes,
-    previousSibling: record.previousSibling,
-    nextSibling: record.nextSibling,
-    attributeName: null,
-    attributeNamespace: null,
-    oldValue: null,
-  };
-}
-
-function addsOf(parent: Node, nodes: Node[]): MutationRecord {
-  return {
-    type: 'childList',
-    target: parent,
-    addedNodes: nodes as unknown as NodeList,
-    removedNodes: [] as unknown as NodeList,
+/**
+ * Builds a `childList` record as rrweb's mutation buffer reads one. rrweb only iterates the node
+ * lists, so arrays stand in for `NodeList`s.
+ */
+function childListRecord(
+  target: Node,
+  addedNodes: Node[] | NodeList,
+  removedNodes: Node[] | NodeList,
+  siblings: Pick<MutationRecord, 'previousSibling' | 'nextSibling'> = {
     previousSibling: null,
     nextSibling: null,
+  },
+): MutationRecord {
+  return {
+    type: 'childList',
+    target,
+    addedNodes: addedNodes as NodeList,
+    removedNodes: removedNodes as NodeList,
+    ...siblings,
     attributeName: null,
     attributeNamespace: null,
     oldValue: null,
@@ -277,7 +273,7 @@ export function guardMutationStorms(
       node = node.previousSibling;
     }
     cursor.next = node;
-    processMutations([addsOf(parent, batch.reverse())]);
+    processMutations([childListRecord(parent, batch.reverse(), [])]);
   };
 
   const work = (deadline: number) => {
@@ -321,7 +317,8 @@ export function guardMutationStorms(
           !isBlocked(target, blockClass, blockSelector, true);
         if (!walksHere) return record;
         addCursor(target);
-        return withoutAdds(record);
+        // The guard records the added nodes itself.
+        return childListRecord(target, [], record.removedNodes, record);
       });
       processMutations(passed);
       guards.add(guard);

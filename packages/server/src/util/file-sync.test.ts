@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SharedFileSync } from './file-sync.js';
 
-/** A file handle whose fsyncs end only when the test calls `finishNext`. */
+/** Returns a file handle whose fsyncs end only when the test calls `finishNext`. */
 function controlledHandle() {
   const pending: Array<() => void> = [];
   let syncCount = 0;

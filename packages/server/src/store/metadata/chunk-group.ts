@@ -12,7 +12,7 @@ import type { Database, ReplayChunkTable } from './schema.js';
 
 type ChunkRow = Selectable<ReplayChunkTable>;
 
-/** What the first chunk of a replay fixes for good: its expiry and where it came from. */
+/** Facts that the first chunk of a replay sets for good: its expiry and where it came from. */
 export interface NewReplayFacts {
   expiresOn: string;
   browser: string | null;
@@ -212,10 +212,10 @@ async function readStoredChunks(
   trx: Kysely<Database>,
   replays: readonly ReplayInGroup[],
 ): Promise<Map<string, ChunkFactsRow & Pick<ChunkRow, 'project_id' | 'replay_id' | 'blob_key'>>> {
-  const wanted = replays.flatMap((replay) =>
+  const requested = replays.flatMap((replay) =>
     [...replay.chunks.keys()].map((seq) => ({ ...replay, seq })),
   );
-  if (wanted.length === 0) return new Map();
+  if (requested.length === 0) return new Map();
   const rows = await trx
     .selectFrom('replay_chunks')
     .select(['project_id', 'replay_id', 'blob_key', ...chunkFactColumns])
@@ -223,7 +223,7 @@ async function readStoredChunks(
       eb(
         eb.refTuple('project_id', 'replay_id', 'seq'),
         'in',
-        wanted.map((chunk) => eb.tuple(chunk.projectId, chunk.replayId, chunk.seq)),
+        requested.map((chunk) => eb.tuple(chunk.projectId, chunk.replayId, chunk.seq)),
       ),
     )
     .execute();
