@@ -183,6 +183,8 @@ describe('opening a long replay far in', () => {
     expect(shownMs).toBeGreaterThanOrEqual(positionMs);
     expect(await frame.locator('#tick').textContent()).toBe(tickText(3, expectedSecond));
     expect(requestedSeqs[0]).not.toBe(0);
+    const container = page.getByTestId('player-container');
+    expect(await container.getAttribute('data-complete')).toBe('false');
 
     // The timeline spans the whole replay although its start is not loaded.
     const timeline = page.getByTestId('player-timeline');
@@ -205,6 +207,7 @@ describe('opening a long replay far in', () => {
       const count = await page.getByTestId('timeline-marker-page').count();
       return count === pageCount ? count : undefined;
     });
+    await page.locator('[data-testid=player-container][data-complete=true]').waitFor();
   });
 
   it('shows the last change at the end', async () => {

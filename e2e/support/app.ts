@@ -30,10 +30,15 @@ export async function logIn(page: Page, origin: string, email: string, password:
   await page.getByTestId('feed-page').waitFor();
 }
 
-/** Opens a replay in the player and returns the frame of the rebuilt page once it is ready. */
+/**
+ * Opens a replay in the player and returns the frame of the rebuilt page once every chunk is
+ * in it. The player may replace the frame until then, when chunks before the position arrive.
+ */
 export async function openReplay(page: Page, url: string): Promise<Frame> {
   await page.goto(url);
-  await page.locator('[data-testid=player-container][data-phase=ready]').waitFor();
+  await page
+    .locator('[data-testid=player-container][data-phase=ready][data-complete=true]')
+    .waitFor();
   const handle = await page.locator('[data-testid=player-frame] iframe').elementHandle();
   const frame = await handle?.contentFrame();
   if (!frame) throw new Error('The player has no replay iframe');

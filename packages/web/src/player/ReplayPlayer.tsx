@@ -78,6 +78,7 @@ export function ReplayPlayer({
       ref={containerRef}
       data-testid="player-container"
       data-phase={state?.phase ?? 'loading'}
+      data-complete={state?.complete ? 'true' : 'false'}
     >
       <div
         className="player__stage"

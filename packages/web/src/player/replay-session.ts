@@ -38,6 +38,8 @@ export interface PlayerState {
   chunksTotal: number;
   /** Chunks that could not be fetched, so their part of the replay is missing. */
   chunksFailed: number;
+  /** Every chunk is fetched and in the Replayer, which is not replaced from then on. */
+  complete: boolean;
   /** Size of the recorded viewport, from rrweb's `resize` event. */
   viewport: { width: number; height: number } | null;
   markers: TimelineMarker[];
@@ -120,6 +122,7 @@ export class ReplaySession {
       chunksLoaded: 0,
       chunksTotal: options.chunks.length,
       chunksFailed: 0,
+      complete: false,
       viewport: null,
       markers: [],
     };
@@ -259,6 +262,9 @@ export class ReplaySession {
       this.addLeftOutChunks();
     } else {
       this.resumeIfBuffered();
+    }
+    if (this.replayer && this.inReplayer.isComplete && !this.state.complete) {
+      this.update({ complete: true });
     }
   }
 
