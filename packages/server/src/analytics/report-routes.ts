@@ -60,8 +60,8 @@ export function registerReportRoutes(app: FastifyInstance, context: ServerContex
   });
 
   app.get('/api/replays/:id/analytics-events', async (request): Promise<ReplayAnalyticsEvents> => {
-    const { id } = parseInput(replayParams, request.params, 'path');
     const project = await projectOf(context, request);
+    const { id } = parseInput(replayParams, request.params, 'path');
     const replay = await context.metadata.replays.getReplay(project.id, id);
     if (!replay) throw notFound(`Replay ${id} not found`);
     const rows = await context.metadata.analytics.listEventsOfReplay(

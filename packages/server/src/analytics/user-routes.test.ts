@@ -201,6 +201,25 @@ describeEachDatabase('user API', (database) => {
     await expectErrorResponse(await server().api('/api/users/nobody'), 404, { code: 'not_found' });
   });
 
+  it('reads a user id of maximum length', async () => {
+    // 255 characters of 3 UTF-8 bytes each, so 2,295 characters in the URL.
+    const longId = '€'.repeat(255);
+    const event = track('Page Viewed', t0 - 2 * minuteMs, {
+      distinct_id: longId,
+      $user_id: longId,
+    });
+    expect((await postAnalytics(server(), '/track/', [event])).status).toBe(200);
+    const path = `/api/users/${encodeURIComponent(longId)}`;
+    const profile = await getJson<UserProfile>(server(), path);
+    expect(profile.id).toBe(longId);
+    const events = await getJson<AnalyticsEventPage>(server(), `${path}/events`);
+    expect(events.events).toHaveLength(1);
+    const tooLong = encodeURIComponent(`${longId}€`);
+    await expectErrorResponse(await server().api(`/api/users/${tooLong}`), 400, {
+      field: 'id',
+    });
+  });
+
   it('rejects an invalid cursor', async () => {
     await expectErrorResponse(await server().api('/api/users?cursor=nope'), 400, {
       field: 'cursor',

@@ -61,8 +61,8 @@ export function registerUserRoutes(app: FastifyInstance, context: ServerContext)
   const db = () => context.metadata.connection.db;
 
   app.get('/api/users', async (request): Promise<UserPage> => {
-    const input = parseInput(listSchema, request.query, 'query');
     const project = await projectOf(context, request);
+    const input = parseInput(listSchema, request.query, 'query');
     const rows = await listUsers(db(), project.id, {
       search: input.q,
       limit: input.limit + 1,
@@ -77,8 +77,8 @@ export function registerUserRoutes(app: FastifyInstance, context: ServerContext)
   });
 
   app.get('/api/users/:id', async (request): Promise<UserProfile> => {
-    const { id } = parseInput(userParams, request.params, 'path');
     const project = await projectOf(context, request);
+    const { id } = parseInput(userParams, request.params, 'path');
     const personId = await canonicalUserId(db(), project.id, id);
     const row = await getUserRow(db(), project.id, personId);
     if (!row) throw notFound(`User ${id} not found: no event of this project belongs to them`);
@@ -95,9 +95,9 @@ export function registerUserRoutes(app: FastifyInstance, context: ServerContext)
   });
 
   app.get('/api/users/:id/events', async (request): Promise<AnalyticsEventPage> => {
+    const project = await projectOf(context, request);
     const { id } = parseInput(userParams, request.params, 'path');
     const input = parseInput(pageQuery(50), request.query, 'query');
-    const project = await projectOf(context, request);
     const personId = await canonicalUserId(db(), project.id, id);
     const rows = await listUserEvents(db(), project.id, personId, {
       limit: input.limit + 1,
@@ -111,9 +111,9 @@ export function registerUserRoutes(app: FastifyInstance, context: ServerContext)
   });
 
   app.get('/api/users/:id/replays', async (request): Promise<ReplayPage> => {
+    const project = await projectOf(context, request);
     const { id } = parseInput(userParams, request.params, 'path');
     const input = parseInput(pageQuery(25), request.query, 'query');
-    const project = await projectOf(context, request);
     const personId = await canonicalUserId(db(), project.id, id);
     const rows = await listUserReplays(db(), project.id, personId, {
       limit: input.limit + 1,

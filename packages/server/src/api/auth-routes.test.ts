@@ -34,6 +34,22 @@ describe('API authentication', () => {
     });
   });
 
+  it('checks credentials before input', async () => {
+    const paths = [
+      '/api/replays?q=%00&limit=0',
+      '/api/replays/x/chunks/not-a-number',
+      `/api/replays/${'x'.repeat(65)}`,
+      '/api/users?q=%00',
+      `/api/users/${'x'.repeat(300)}/events?limit=0`,
+      `/api/users/${'x'.repeat(300)}/replays?limit=0`,
+      `/api/replays/${'x'.repeat(65)}/analytics-events`,
+    ];
+    for (const path of paths) {
+      const response = await server().request(path);
+      expect(response.status, path).toBe(401);
+    }
+  });
+
   it('accepts the API secret', async () => {
     expect((await server().api('/api/replays')).status).toBe(200);
   });

@@ -50,8 +50,9 @@ const sortValue: Record<
 /** The replay query API: the feed, one replay's facts, its chunks and its events. */
 export function registerReplayRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/replays', async (request): Promise<ReplayPage> => {
+    const principal = await requirePrincipal(context, request);
     const input = parseInput(listSchema, request.query, 'query');
-    const project = await projectOf(context, request, input.project);
+    const project = await resolveProject(context, principal, input.project);
     const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
     if (after === null) {
       throw badRequest(
@@ -88,8 +89,8 @@ export function registerReplayRoutes(app: FastifyInstance, context: ServerContex
   });
 
   app.get('/api/replays/:id', async (request) => {
-    const { id } = parseInput(replayParams, request.params, 'path');
     const project = await projectOf(context, request);
+    const { id } = parseInput(replayParams, request.params, 'path');
     const replay = await context.metadata.replays.getReplay(project.id, id);
     if (!replay) throw notFound(`Replay ${id} not found`);
     const counts = await countLinkedEvents(context.metadata.connection.db, project.id, [id]);
@@ -97,36 +98,37 @@ export function registerReplayRoutes(app: FastifyInstance, context: ServerContex
   });
 
   app.get('/api/replays/:id/chunks', async (request): Promise<ChunkList> => {
+    const project = await projectOf(context, request);
     const { id } = parseInput(replayParams, request.params, 'path');
-    const chunks = await chunksOf(context, request, id);
+    const chunks = await chunksOf(context, project.id, id);
     return { replayId: id, chunks: chunks.map(toChunkInfo) };
   });
 
   app.get('/api/replays/:id/chunks/:seq', async (request, reply) => {
-    const { id, seq } = parseInput(chunkParams, request.params, 'path');
     const project = await projectOf(context, request);
+    const { id, seq } = parseInput(chunkParams, request.params, 'path');
     const chunk = await context.metadata.replays.getChunk(project.id, id, seq);
     if (!chunk) throw notFound(`Chunk ${seq} of replay ${id} not found`);
     return sendChunk(context, request, reply, chunk);
   });
 
   app.get('/api/replays/:id/events', async (request, reply) => {
+    const project = await projectOf(context, request);
     const { id } = parseInput(replayParams, request.params, 'path');
-    const chunks = await chunksOf(context, request, id);
+    const chunks = await chunksOf(context, project.id, id);
     reply.type('application/json; charset=utf-8');
     return reply.send(Readable.from(concatenateChunks(context, chunks)));
   });
 }
 
-async function projectOf(context: ServerContext, request: FastifyRequest, requested?: string) {
+async function projectOf(context: ServerContext, request: FastifyRequest) {
   const principal = await requirePrincipal(context, request);
-  const project = requested ?? (request.query as { project?: unknown }).project;
+  const project = (request.query as { project?: unknown }).project;
   return resolveProject(context, principal, typeof project === 'string' ? project : undefined);
 }
 
-async function chunksOf(context: ServerContext, request: FastifyRequest, id: string) {
-  const project = await projectOf(context, request);
-  const chunks = await context.metadata.replays.listChunks(project.id, id);
+async function chunksOf(context: ServerContext, projectId: string, id: string) {
+  const chunks = await context.metadata.replays.listChunks(projectId, id);
   if (chunks.length === 0) throw notFound(`Replay ${id} not found`);
   return chunks;
 }
