@@ -83,8 +83,8 @@ interface ItemProblem {
 interface CheckedItems<T> {
   valid: Array<{ item: T; project: ProjectRow }>;
   problems: ItemProblem[];
-  /** Fields of stored items that were not applied. */
-  ignored: ItemProblem[];
+  /** Fields of valid items that are not applied, with their item. */
+  ignored: Array<{ item: T; problem: ItemProblem }>;
   /** Whether every rejected item was rejected for its token alone. */
   onlyTokenProblems: boolean;
 }
@@ -158,7 +158,7 @@ async function checkItems<T>(
     }
     checked.valid.push({ item: result.data, project });
     const ignored = rules.ignoredOf?.(result.data) ?? null;
-    if (ignored !== null) checked.ignored.push(labelled(ignored));
+    if (ignored !== null) checked.ignored.push({ item: result.data, problem: labelled(ignored) });
   }
   return checked;
 }
@@ -258,11 +258,20 @@ function updateRules<T extends { $token: string }>(
 
 /**
  * Raises for the rejected items of a request and the fields that were not applied, after the
- * valid items were stored. The error's field and limit are those of the first problem.
+ * valid items were stored. Notes on items dropped for a deletion request are left out, because
+ * nothing of those was applied. The error's field and limit are those of the first problem.
  */
-function reportProblems<T>(checked: CheckedItems<T>, total: number, what: string): void {
+function reportProblems<T>(
+  checked: CheckedItems<T>,
+  total: number,
+  what: string,
+  storedItems?: ReadonlySet<T>,
+): void {
   const rejected = checked.problems.length;
-  const ignored = checked.ignored.length;
+  const notes = checked.ignored
+    .filter(({ item }) => storedItems === undefined || storedItems.has(item))
+    .map(({ problem }) => problem);
+  const ignored = notes.length;
   if (rejected === 0 && ignored === 0) return;
   const stored = checked.valid.length;
   if (stored === 0 && checked.onlyTokenProblems) {
@@ -281,7 +290,7 @@ function reportProblems<T>(checked: CheckedItems<T>, total: number, what: string
       `${ignored} stored ${what}${ignored === 1 ? '' : 's'} had fields that were not applied`,
     );
   }
-  const all = [...checked.problems, ...checked.ignored];
+  const all = [...checked.problems, ...notes];
   const detail = all
     .slice(0, 3)
     .map((problem) => problem.message)
@@ -367,7 +376,8 @@ async function storePeopleUpdates(
       );
     }
   }
-  reportProblems(checked, items.length, 'profile update');
+  const storedItems = new Set(storable.map(({ item }) => item));
+  reportProblems(checked, items.length, 'profile update', storedItems);
 }
 
 async function storeGroupUpdates(context: ServerContext, items: unknown[]): Promise<void> {

@@ -186,6 +186,11 @@ describeEachDatabase('deletion request', (database) => {
       expect(await track.json()).toEqual({ status: 1, error: null });
       const profile = { $token: server().token, $distinct_id: aliceEmail, $set: { plan: 'pro' } };
       expect((await sendAnalytics(server(), '/engage/', profile)).status).toBe(200);
+      // Nothing of a dropped update is applied, so its unknown operation gets no note.
+      const mixed = { ...profile, $sett: { plan: 'team' } };
+      const engage = await sendAnalytics(server(), '/engage/', mixed);
+      expect(engage.status).toBe(200);
+      expect(await engage.json()).toEqual({ status: 1, error: null });
       expect(await rowsOf(server(), aliceIds)).toMatchObject({ events: 0, profiles: 0 });
     });
 
