@@ -5,14 +5,18 @@
  *
  *   npm run recorder-cost -w @reprise/bench -- [--repetitions=3] [--heap-minutes=1]
  *     [--sdks=none,reprise,mixpanel,posthog,rrweb] [--scenarios=grid,timer,form]
+ *     [--trace-dir=DIR]
  *
  * The heap check's target length is 5 minutes (`--heap-minutes=5`); `--scenarios=` (empty)
- * runs it alone.
+ * runs it alone. `--trace-dir` writes a Chrome trace of each window there and prints what ran
+ * in each long task. Tracing slows the page, so the figures of such a run are not comparable.
  *
  * Everything runs on 127.0.0.1: the pages and SDK scripts come from a site server, and every
  * SDK sends to an ingestion server that keeps the size of each request. Results and method:
  * docs/benchmarks.md.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { launchChromium } from '@reprise/e2e/support';
 import type { Browser, Page } from 'playwright-core';
 import { startIngestServer, type IngestServer } from './support/ingest-server.js';
@@ -54,6 +58,7 @@ import {
   waitUntilRecording,
 } from './support/session.js';
 import { startSiteServer, type SiteServer } from './support/site-server.js';
+import { findLongTasks, formatLongTasks, traceCategories } from './support/trace-tasks.js';
 
 /** Maximum wait for an SDK's next upload after a step, in ms. mixpanel-browser sends every 10 s. */
 const uploadTimeoutMs = 12_000;
@@ -66,6 +71,8 @@ interface Environment {
   browser: Browser;
   site: SiteServer;
   ingest: IngestServer;
+  /** Folder for a Chrome trace of each window, or null to run without tracing. */
+  traceDir: string | null;
 }
 
 /** A measured step; it returns facts about what it did (frames drawn, nodes added). */
@@ -162,8 +169,21 @@ const scenarios: Scenario[] = [
   },
 ];
 
+/**
+ * Re-renders the grid and measures the page's task that does it, from the render's start to a
+ * microtask queued after it. Mutation observer callbacks were queued by the render's first
+ * change, so the time includes each recorder's synchronous reaction to the render. It covers
+ * tasks shorter than 50 ms, which the Long Tasks API leaves out.
+ */
 async function renderGrid(page: Page, rows: number): Promise<Record<string, number>> {
-  return { nodesAdded: Number(await page.evaluate(`renderGrid(${rows})`)) };
+  const result = (await page.evaluate(`(() => {
+    const start = performance.now();
+    const nodesAdded = renderGrid(${rows});
+    return new Promise((resolve) => {
+      queueMicrotask(() => resolve({ nodesAdded, renderTaskMs: performance.now() - start }));
+    });
+  })()`)) as { nodesAdded: number; renderTaskMs: number };
+  return { nodesAdded: Number(result.nodesAdded), renderTaskMs: result.renderTaskMs };
 }
 
 interface StepSample extends MainThreadSample {
@@ -183,10 +203,11 @@ interface Options {
   heapMinutes: number;
   sdks: SdkId[];
   scenarios: string[];
+  traceDir: string | null;
 }
 
 function readOptions(argv: string[]): Options {
-  const flags = readFlags(argv, ['repetitions', 'heap-minutes', 'sdks', 'scenarios']);
+  const flags = readFlags(argv, ['repetitions', 'heap-minutes', 'sdks', 'scenarios', 'trace-dir']);
   const sdks = parseSdkList(flags.get('sdks') ?? sdkIds.join(','));
   if (!sdks.includes('none')) sdks.unshift('none');
   const names = scenarios.map((scenario) => scenario.name);
@@ -202,6 +223,7 @@ function readOptions(argv: string[]): Options {
     heapMinutes: numberFlag(flags, 'heap-minutes', 1, { min: 0, max: 60 }),
     sdks,
     scenarios: chosen,
+    traceDir: flags.get('trace-dir') ?? null,
   };
 }
 
@@ -254,6 +276,7 @@ async function runScenario(
         await load();
         await page.waitForTimeout(preStepMs);
       }
+      if (env.traceDir) await env.browser.startTracing(page, { categories: traceCategories });
       await probe.start();
       const windowStart = Date.now();
       if (step.measuresLoad) await load();
@@ -261,6 +284,10 @@ async function runScenario(
       const since = step.measuresLoad ? windowStart : Date.now();
       const uploadSeen = await settle(env, sdk, step, since);
       const sample = await probe.stop();
+      if (env.traceDir) {
+        const name = `${scenario.name}-${index}-${sdk.id}-${repetition}`;
+        await saveTrace(env, name, `${scenario.name}, ${step.name}, ${sdk.id}`);
+      }
       samples.push({
         ...sample,
         scenario: scenario.name,
@@ -276,6 +303,17 @@ async function runScenario(
   } finally {
     await context.close();
   }
+}
+
+/** Stops tracing, writes the trace to `<traceDir>/<name>.json`, and prints its long tasks. */
+async function saveTrace(env: Environment, name: string, title: string): Promise<void> {
+  const trace = (await env.browser.stopTracing()).toString('utf8');
+  mkdirSync(env.traceDir!, { recursive: true });
+  const file = join(env.traceDir!, `${name}.json`);
+  writeFileSync(file, trace);
+  const tasks = findLongTasks(trace);
+  console.log(`\n${title}: ${tasks.length} long tasks (trace: ${file})`);
+  if (tasks.length > 0) console.log(formatLongTasks(tasks));
 }
 
 interface HeapSample {
@@ -347,6 +385,8 @@ interface StepSummary {
   ratios: Partial<Record<SdkId, Record<MetricKey, number | null>>>;
   /** Median KiB of recording uploads inside the window, per SDK. */
   uploadKiB: Partial<Record<SdkId, number>>;
+  /** For a grid re-render: median length of the page's task that re-renders, per SDK, in ms. */
+  renderTaskMs?: Partial<Record<SdkId, number>>;
   /**
    * For a step that draws frames: frames drawn and main-thread CPU time per frame, medians.
    * Where the page alone keeps the main thread busy, a recorder shows as fewer frames rather
@@ -404,6 +444,10 @@ function summarize(samples: StepSample[], sdks: SdkId[]): StepSummary[] {
         metrics.map(({ key }) => [key, round(median(mine.map((sample) => sample[key])))]),
       ) as Record<MetricKey, number>;
       summary.uploadKiB[sdk] = round(median(mine.map((sample) => sample.uploadBytes)) / 1024);
+      const renderTasks = mine.flatMap((sample) => sample.facts.renderTaskMs ?? []);
+      if (renderTasks.length > 0) {
+        summary.renderTaskMs = { ...summary.renderTaskMs, [sdk]: round(median(renderTasks)) };
+      }
     }
     const baseline = summary.medians.none;
     for (const sdk of sdks) {
@@ -481,6 +525,28 @@ function printSummary(summaries: StepSummary[], sdks: SdkId[], repetitions: numb
     console.log(formatTable(['step', 'metric', ...peers.map((sdk) => `Reprise / ${sdk}`)], rows));
   }
 
+  const renderSteps = summaries.filter((summary) => summary.renderTaskMs);
+  if (renderSteps.length > 0) {
+    console.log(
+      `\nThe page's re-render task with the recorders' synchronous work, ms, median: ` +
+        'baseline, then added by each SDK',
+    );
+    const rows = renderSteps.map((summary) => {
+      const times = summary.renderTaskMs!;
+      return [
+        summary.step,
+        ...sdks.map((sdk) => {
+          const ms = times[sdk];
+          if (ms === undefined) return '';
+          if (sdk === 'none' || times.none === undefined) return String(ms);
+          const added = round(ms - times.none);
+          return `${added >= 0 ? '+' : ''}${added}`;
+        }),
+      ];
+    });
+    console.log(formatTable(['step', ...labels], rows));
+  }
+
   console.log('\nRecording uploads in the window, KiB of request bodies, median');
   const uploadRows = summaries.map((summary) => [
     summary.step,
@@ -520,7 +586,7 @@ async function main() {
   const browser = await launchChromium();
   const machine = machineInfo(browser.version());
   const repriseBuild = repriseBuildInfo(repriseDist);
-  const env: Environment = { browser, site, ingest };
+  const env: Environment = { browser, site, ingest, traceDir: options.traceDir };
   console.log(`Load average at start: ${machine.loadAverageAtStart.join(', ')}`);
 
   try {
