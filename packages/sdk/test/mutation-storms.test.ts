@@ -3,6 +3,8 @@ import type { Page } from 'playwright-core';
 import { startReplay } from '@reprise/e2e/support';
 import {
   currentReplayId,
+  recordedIdOf,
+  recordedIdWhere,
   recordPage,
   sdkPage,
   rrweb,
@@ -160,6 +162,50 @@ describe('mutation storms', () => {
 
     // One event adds the tbody, its 20 rows, 200 cells and their 200 texts.
     expect(adds).toContain(421);
+  });
+
+  it('node moved twice gets one remove', async () => {
+    // In the same task as a storm, #moved goes from #first to #second and on to #third.
+    const body = `
+<div id="first"><p id="moved">Moved</p></div><div id="second"></div><div id="third"></div>
+<div id="storm"></div>
+<script>
+  function moveDuringStorm() {
+    const cells = document.createDocumentFragment();
+    for (let index = 0; index < 2000; index++) cells.append(document.createElement('span'));
+    document.getElementById('storm').append(cells);
+    const moved = document.getElementById('moved');
+    document.getElementById('second').append(moved);
+    document.getElementById('third').append(moved);
+  }
+</script>`;
+    const recorded = await recordPage(
+      bed,
+      '/moved-twice.html',
+      textUnmasked,
+      body,
+      async (page) => {
+        await page.evaluate('moveDuringStorm()');
+        const replayId = await currentReplayId(page);
+        await waitFor(() => {
+          const events = uploadsOf(bed.capture, replayId!).flatMap((upload) => upload.events);
+          return recordedIdWhere(events, (node) => node.tagName === 'span') > 0 || undefined;
+        }, 'the storm to be recorded');
+      },
+    );
+    const ids = ['first', 'third', 'moved'].map((id) => recordedIdOf(recorded.events, id));
+    const [first, third, moved] = ids;
+    const mutations = recorded.events.filter(
+      (event) => event.type === rrweb.incremental && event.data.source === rrweb.mutation,
+    );
+    const removes = mutations
+      .flatMap((event) => (event.data.removes ?? []) as { id: number; parentId: number }[])
+      .filter((remove) => remove.id === moved);
+    const adds = mutations
+      .flatMap((event) => (event.data.adds ?? []) as { parentId: number; node: { id: number } }[])
+      .filter((add) => add.node.id === moved);
+    expect(removes).toEqual([{ id: moved, parentId: first }]);
+    expect(adds.map((add) => add.parentId)).toEqual([third]);
   });
 
   it('changes during the slices replay as the page ends', async () => {

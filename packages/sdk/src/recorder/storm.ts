@@ -305,10 +305,20 @@ export function guardMutationStorms(
         processMutations(records);
         return;
       }
-      // NOTE: a recorded node that one batch moves twice gets two removes, because rrweb does not
-      // see the moves as adds. The player ignores the second remove.
-      const passed = records.map((record) => {
+      // rrweb does not see the adds the guard takes over, so a node that this batch adds to a
+      // parent and then removes from it again would get a remove from a position the recording
+      // never had. Such removes are left out.
+      const takenAdds = new Map<Node, Set<Node>>();
+      const passed = records.map((original) => {
+        let record = original;
         const { target } = record;
+        if (record.type === 'childList' && record.removedNodes.length > 0) {
+          const taken = takenAdds.get(target);
+          if (taken && Array.from(record.removedNodes).some((node) => taken.has(node))) {
+            const removed = Array.from(record.removedNodes).filter((node) => !taken.delete(node));
+            record = childListRecord(target, record.addedNodes, removed, record);
+          }
+        }
         const walksHere =
           record.type === 'childList' &&
           record.addedNodes.length > 0 &&
@@ -318,6 +328,9 @@ export function guardMutationStorms(
         if (!walksHere) return record;
         addCursor(target);
         // The guard records the added nodes itself.
+        const taken = takenAdds.get(target) ?? new Set<Node>();
+        for (const node of Array.from(record.addedNodes)) taken.add(node);
+        takenAdds.set(target, taken);
         return childListRecord(target, [], record.removedNodes, record);
       });
       processMutations(passed);
