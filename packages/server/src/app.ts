@@ -47,12 +47,15 @@ export async function buildApp(context: ServerContext): Promise<FastifyInstance>
       },
     },
     trustProxy: settings.trustProxy,
-    // A user id in a path has up to 255 UTF-16 code units, at most 765 UTF-8 bytes, so up to
-    // 2,295 characters percent-encoded. Longer ids then get the route's 400, not a bare 404.
-    maxParamLength: 4096,
     // mixpanel-browser joins `api_host + '/' + route`, so an `api_host` that ends with a slash
     // sends to `//track/`; without ignoreDuplicateSlashes every such request would get a 404.
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      ignoreDuplicateSlashes: true,
+      // A user id in a path has up to 255 UTF-16 code units, at most 765 UTF-8 bytes, so up to
+      // 2,295 characters percent-encoded. Longer ids then get the route's 400, not a bare 404.
+      maxParamLength: 4096,
+    },
     bodyLimit: 1024 * 1024,
     forceCloseConnections: false,
     clientErrorHandler: replyToClientError,

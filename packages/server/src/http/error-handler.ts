@@ -60,7 +60,8 @@ export function replyToClientError(error: NodeJS.ErrnoException, socket: Socket)
   const body = JSON.stringify({
     status: 0,
     error: tooLarge
-      ? 'Request headers are larger than 16 KiB; send long values in the body'
+      ? 'The URL and headers of the request are larger than 16 KiB together: shorten the URL ' +
+        '(a path or query value) or a header, or send long values in a POST body'
       : 'Malformed HTTP request',
     code: tooLarge ? 'headers_too_large' : 'bad_request',
   });

@@ -70,6 +70,13 @@ describe('HTTP basics', () => {
     expect(body.code).toBe('headers_too_large');
   });
 
+  it('oversized URL gets a JSON 431', async () => {
+    const response = await rawRequest(`${server().url}/api/users/${'%C3%A9'.repeat(3000)}`);
+    expect(response.status).toBe(431);
+    const body = JSON.parse(response.body.toString('utf8')) as { error: string };
+    expect(body.error).toContain('shorten the URL');
+  });
+
   it('cross-site logout is rejected', async () => {
     const response = await server().request('/api/auth/logout', {
       method: 'POST',
