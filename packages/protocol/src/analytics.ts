@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { maxIdentityLength } from './record.js';
+import { checkIdCharacters, maxIdentityLength } from './record.js';
 
 /** Maximum length of an event name, in characters. */
 export const maxEventNameLength = 255;
@@ -14,10 +14,22 @@ const identity = z
   .union([z.string(), z.number()])
   .transform(String)
   .pipe(
-    z
-      .string()
-      .min(1, 'must not be empty')
-      .max(maxIdentityLength, `must be at most ${maxIdentityLength} characters`),
+    checkIdCharacters(
+      z
+        .string()
+        .min(1, 'must not be empty')
+        .max(maxIdentityLength, `must be at most ${maxIdentityLength} characters`),
+    ),
+  );
+
+/** A `$device_id` or `$user_id` of an event, which may be empty (then it is not used). */
+const linkedIdentity = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(
+    checkIdCharacters(
+      z.string().max(maxIdentityLength, `must be at most ${maxIdentityLength} characters`),
+    ),
   );
 
 const propertyMap = z
@@ -47,6 +59,8 @@ export const trackedEventSchema = z.object({
     z.looseObject({
       token: z.string().min(1, 'must not be empty'),
       distinct_id: identity.optional(),
+      $device_id: linkedIdentity.optional(),
+      $user_id: linkedIdentity.optional(),
       time: z.number().finite().nonnegative().optional(),
       $insert_id: z.string().max(255, 'must be at most 255 characters').optional(),
       $mp_replay_id: z.string().max(64, 'must be at most 64 characters').optional(),

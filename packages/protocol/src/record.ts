@@ -49,7 +49,37 @@ function nonNegative(message: string) {
 
 const seqMessage = `must be an integer from 0 to ${maxSeq}`;
 
-const identity = text(maxIdentityLength).optional();
+/** Control characters (Unicode Cc) and UTF-16 surrogates that are not part of a pair. */
+const invalidIdCharacter = /[\p{Cc}\uD800-\uDFFF]/u;
+
+/**
+ * Returns why an id cannot be stored, naming its first control character or unpaired surrogate,
+ * or null. Such an id could not be typed into a search, and an unpaired surrogate has no UTF-8
+ * form, so it would be stored as bytes that read back as a different id.
+ */
+export function invalidIdProblem(id: string): string | null {
+  const match = invalidIdCharacter.exec(id);
+  if (!match) return null;
+  const codeUnit = match[0].charCodeAt(0);
+  const name = `U+${codeUnit.toString(16).toUpperCase().padStart(4, '0')}`;
+  const kind =
+    codeUnit >= 0xd800 && codeUnit <= 0xdfff ? 'an unpaired surrogate' : 'a control character';
+  return `must not contain control characters or unpaired surrogates; found ${kind} (${name}) at character ${match.index + 1}`;
+}
+
+/** Adds the `invalidIdProblem` check to a text schema. */
+export function checkIdCharacters<T extends z.ZodType<string>>(schema: T) {
+  return schema.superRefine((id, context) => {
+    const problem = invalidIdProblem(id);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
+}
+
+const identity = single(
+  checkIdCharacters(
+    z.string().max(maxIdentityLength, `must be at most ${maxIdentityLength} characters`),
+  ),
+).optional();
 
 /** Replay ids are UUIDs in both SDKs; any id of letters, digits, `-` and `_` is accepted. */
 export const replayIdSchema = single(

@@ -22,7 +22,8 @@ export const searchDescription =
  * Free-text search `q` of a list. Leading and trailing whitespace is trimmed, and a value that
  * is then empty (absent, empty, or only spaces, tabs and line breaks) means no search and
  * becomes undefined. A control character elsewhere (Unicode category Cc, such as U+0000) is
- * rejected, because no id, name or email contains one and stripping it would change the search.
+ * rejected, because ingestion rejects ids that contain one and stripping it would change the
+ * search.
  */
 export const searchTextSchema = z
   .string()

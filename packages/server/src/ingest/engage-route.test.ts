@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ErrorBody, ReplayPage } from '@reprise/protocol';
+import type { AnalyticsEventPage, ErrorBody, ReplayPage, UserProfile } from '@reprise/protocol';
 import { readJsonObject } from '../store/metadata/json.js';
 import { describeEachDatabase, postRecord, useTestServer } from '../test-support/record.js';
 import { firstBatch } from '../test-support/rrweb.js';
@@ -300,5 +300,39 @@ describe('/groups/', () => {
     const response = await post(server(), '/groups/', { $token: token, $group_id: 'g' });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toContain('$group_key');
+  });
+});
+
+describeEachDatabase('/engage/ text that UTF-8 cannot store', (database) => {
+  const server = useTestServer({ database, now: () => now });
+
+  it('rejects an id with a lone surrogate', async () => {
+    const update = { $token: token, $distinct_id: 's\ud800x', $set: { plan: 'pro' } };
+    const response = await post(server(), '/engage/', update);
+
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.field).toBe('$distinct_id');
+    expect(body.error).toContain('U+D800');
+  });
+
+  it('stores lone surrogates as U+FFFD', async () => {
+    const user = randomUUID();
+    const update = { $token: token, $distinct_id: user, $set: { $name: 'bad\udc00name' } };
+    expect((await post(server(), '/engage/', update)).status).toBe(200);
+    const event = {
+      event: 'Opened \ud800',
+      properties: { token, distinct_id: user, time: now / 1000, note: 'x\udfff' },
+    };
+    expect((await post(server(), '/track/', event)).status).toBe(200);
+
+    const response = await server().api(`/api/users/${user}`);
+    expect(response.status).toBe(200);
+    const profile = (await response.json()) as UserProfile;
+    expect(profile.name).toBe('bad\ufffdname');
+    expect(profile.properties.$name).toBe('bad\ufffdname');
+    const events = await server().api(`/api/users/${user}/events`);
+    const page = (await events.json()) as AnalyticsEventPage;
+    expect(page.events.map((stored) => stored.name)).toEqual(['Opened \ufffd']);
   });
 });

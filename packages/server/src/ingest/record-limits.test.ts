@@ -199,6 +199,13 @@ describe('record request errors', () => {
     ['invalid replay_id', { events, replayId: 'no/slashes' }, 'replay_id', undefined],
     ['empty replay_id', { events, replayId: '' }, 'replay_id', undefined],
     ['long distinct_id', { events, query: { distinct_id: 'x'.repeat(256) } }, 'distinct_id', 255],
+    [
+      'NUL in distinct_id',
+      { events, query: { distinct_id: 'a\u0000b' } },
+      'distinct_id',
+      undefined,
+    ],
+    ['DEL in $user_id', { events, query: { $user_id: 'a\u007fb' } }, '$user_id', undefined],
   ])('rejects %s with 400', async (_name, upload, field, limit) => {
     const response = await postRecord(server(), { replayId: randomUUID(), seq: 0, ...upload });
     const error = await expectErrorResponse(response, 400, { field });

@@ -285,6 +285,20 @@ describe('/track/', () => {
     expect(await storedEvents(server(), [event.properties.$insert_id])).toHaveLength(0);
   });
 
+  it.each([
+    ['NUL in distinct_id', { distinct_id: 'ctl\u0000b' }, 'properties.distinct_id', 'U+0000'],
+    ['bell in $device_id', { $device_id: 'dev\u0007' }, 'properties.$device_id', 'U+0007'],
+    ['lone surrogate in $user_id', { $user_id: 's\ud800x' }, 'properties.$user_id', 'U+D800'],
+  ])('rejects %s', async (_case, properties, field, character) => {
+    const event = trackedEvent(properties);
+    const response = await postForm(server(), '/track/?verbose=1', form(base64(event)));
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.field).toBe(field);
+    expect(body.error).toContain(character);
+    expect(await storedEvents(server(), [event.properties.$insert_id])).toHaveLength(0);
+  });
+
   it('stores receive time without time', async () => {
     const event = trackedEvent({ time: undefined });
     await postForm(server(), '/track/', form(base64(event)));

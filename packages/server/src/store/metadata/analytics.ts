@@ -1,7 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { peopleOperations, type PeopleOperation, type PeopleUpdate } from '@reprise/protocol';
 import type { PeopleIndex } from '../../analytics/people-index.js';
-import { isPlainObject, readJsonObject } from './json.js';
+import { isPlainObject, readJsonObject, stringifyJson, wellFormed } from './json.js';
 import type { Database, EventTable, ProfileTable } from './schema.js';
 
 export type EventRow = Selectable<EventTable>;
@@ -121,7 +121,7 @@ export class AnalyticsStore {
           .execute();
         return;
       }
-      const properties = JSON.stringify(next);
+      const properties = stringifyJson(next);
       await trx
         .insertInto('group_profiles')
         .values({ ...key, properties, updated_at: now })
@@ -159,10 +159,11 @@ async function applyPeopleUpdate(
     return;
   }
 
+  const name = profileName(next);
   const row = {
-    name: profileName(next),
-    email: typeof next.$email === 'string' ? next.$email.toLowerCase() : null,
-    properties: JSON.stringify(next),
+    name: name === null ? null : wellFormed(name),
+    email: typeof next.$email === 'string' ? wellFormed(next.$email.toLowerCase()) : null,
+    properties: stringifyJson(next),
     updated_at: now,
   };
   await trx
