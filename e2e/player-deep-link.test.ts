@@ -150,6 +150,42 @@ async function waitForPage(pageNumber: number): Promise<string> {
   });
 }
 
+describe('opening a replay link', () => {
+  it('requests replay data before the session check answers', async () => {
+    // The session check is held until the facts, the chunk list and the first chunk have been
+    // requested, which only a request at the app's start, before the check, can do.
+    const requested: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      requested.push(new URL(request.url()).pathname);
+    };
+    page.on('request', onRequest);
+    let releaseSession = () => {};
+    const sessionHeld = new Promise<void>((resolve) => (releaseSession = resolve));
+    await page.route('**/api/auth/session', async (route) => {
+      await sessionHeld;
+      await route.continue();
+    });
+    try {
+      await page.goto(`${server.url}/replays/${replayId}`, { waitUntil: 'commit' });
+      const replayPath = `/api/replays/${replayId}`;
+      await waitFor('the first chunk request', async () =>
+        requested.includes(`${replayPath}/chunks/0`) ? true : undefined,
+      );
+      expect(requested).toContain(replayPath);
+      expect(requested).toContain(`${replayPath}/chunks`);
+    } finally {
+      releaseSession();
+    }
+    // The player then uses those responses and requests each chunk once.
+    await page.locator('[data-testid=player-container][data-complete=true]').waitFor();
+    await page.unroute('**/api/auth/session');
+    page.off('request', onRequest);
+    const chunkRequests = requested.filter((path) => path.includes('/chunks/'));
+    expect(chunkRequests).toHaveLength(chunkList.chunks.length);
+    expect(new Set(chunkRequests).size).toBe(chunkList.chunks.length);
+  });
+});
+
 describe('opening a long replay far in', () => {
   it('shows the position before earlier chunks', async () => {
     // Requests for chunks before the third page are held, so the player can show a position

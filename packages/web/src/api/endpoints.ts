@@ -8,7 +8,7 @@ import type {
   ReplaySummary,
   Session,
 } from '@reprise/protocol';
-import { request } from './client.js';
+import { request, type RequestOptions } from './client.js';
 
 // Every route of the Reprise API that the web app calls. Times are Unix milliseconds.
 
@@ -47,20 +47,26 @@ export function listReplays(query: ReplayQuery, signal?: AbortSignal): Promise<R
   return request('/api/replays', { query: { ...query }, signal });
 }
 
+/** Options of the reads of one replay's data. */
+export type ReplayReadOptions = Pick<RequestOptions, 'signal' | 'redirectOnUnauthorized'>;
+
 export function getReplay(
   id: string,
   project: string | undefined,
-  signal?: AbortSignal,
+  options: ReplayReadOptions = {},
 ): Promise<ReplaySummary> {
-  return request(`/api/replays/${encodeURIComponent(id)}`, { query: { project }, signal });
+  return request(`/api/replays/${encodeURIComponent(id)}`, { ...options, query: { project } });
 }
 
 export function listChunks(
   id: string,
   project: string | undefined,
-  signal?: AbortSignal,
+  options: ReplayReadOptions = {},
 ): Promise<ChunkList> {
-  return request(`/api/replays/${encodeURIComponent(id)}/chunks`, { query: { project }, signal });
+  return request(`/api/replays/${encodeURIComponent(id)}/chunks`, {
+    ...options,
+    query: { project },
+  });
 }
 
 /** Returns the chunk's rrweb events as parsed JSON. The content is untrusted and unchecked. */
@@ -68,11 +74,11 @@ export function getChunkEvents(
   id: string,
   seq: number,
   project: string | undefined,
-  signal?: AbortSignal,
+  options: ReplayReadOptions = {},
 ): Promise<unknown> {
   return request(`/api/replays/${encodeURIComponent(id)}/chunks/${seq}`, {
+    ...options,
     query: { project },
-    signal,
   });
 }
 

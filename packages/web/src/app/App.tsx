@@ -14,17 +14,26 @@ import { RequireAdmin, RequireAuth } from './RequireAuth.js';
 
 type PlayerModule = typeof PlayerPageModule;
 let playerModule: Promise<PlayerModule> | null = null;
+/** The player's code once loaded, so that the player route renders it without waiting. */
+let loadedPlayerModule: PlayerModule | null = null;
 
 /**
  * Starts loading the player's code, which pulls in rrweb, the largest dependency. It loads
- * apart from the rest of the app, and signed-in pages start it in the background so that a
- * replay opens without waiting for it. A failed load is tried again on the next call.
+ * apart from the rest of the app. The app starts it at once on a player page, and signed-in
+ * pages start it in the background so that a replay opens without waiting for it. A failed
+ * load is tried again on the next call.
  */
-function loadPlayer(): Promise<PlayerModule> {
-  playerModule ??= import('../player/PlayerPage.js').catch((error: unknown) => {
-    playerModule = null;
-    throw error;
-  });
+export function loadPlayer(): Promise<PlayerModule> {
+  playerModule ??= import('../player/PlayerPage.js').then(
+    (loaded) => {
+      loadedPlayerModule = loaded;
+      return loaded;
+    },
+    (error: unknown) => {
+      playerModule = null;
+      throw error;
+    },
+  );
   return playerModule;
 }
 
@@ -53,9 +62,10 @@ function FeedRedirect() {
  * Suspense fallback, because React delays content that replaces a fallback by at least 300 ms.
  */
 function PlayerRoute() {
-  const [module, setModule] = useState<PlayerModule | null>(null);
+  const [module, setModule] = useState<PlayerModule | null>(loadedPlayerModule);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
+    if (module) return;
     let current = true;
     loadPlayer().then(
       (loaded) => current && setModule(loaded),

@@ -29,6 +29,19 @@ export interface AuthValue {
 
 const AuthContext = createContext<AuthValue | null>(null);
 
+/** The session check started before the first render, until the AuthProvider takes it. */
+let earlySessionCheck: Promise<Session> | null = null;
+
+/**
+ * Starts the session check before React renders, so that it runs in parallel with the first
+ * render instead of after it. The AuthProvider's first check takes this one.
+ */
+export function startSessionCheck(): void {
+  earlySessionCheck = getSession();
+  // The AuthProvider handles a failure when it takes the check.
+  earlySessionCheck.catch(() => undefined);
+}
+
 function currentPath(): string {
   return `${window.location.pathname}${window.location.search}`;
 }
@@ -46,8 +59,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const controller = new AbortController();
-    getSession(controller.signal).then(
+    const check = earlySessionCheck ?? getSession(controller.signal);
+    earlySessionCheck = null;
+    check.then(
       (found) => {
+        // The early check is not aborted with the effect.
+        if (controller.signal.aborted) return;
         setSession(found);
         setStatus('signed-in');
       },

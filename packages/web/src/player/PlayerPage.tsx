@@ -12,10 +12,10 @@ import { playerPath } from './links.js';
 import { ReplayEventList } from './ReplayEventList.js';
 import { ReplayFacts } from './ReplayFacts.js';
 import { ReplayPlayer } from './ReplayPlayer.js';
+import { takeChunk } from './replay-prefetch.js';
 import type { ReplaySession } from './replay-session.js';
 import {
-  parseStartOffset,
-  parseStartTime,
+  parseStartPosition,
   replayBounds,
   replayShareUrl,
   type TimelineMarker,
@@ -39,14 +39,11 @@ export default function PlayerPage() {
   const [tab, setTab] = useState<SideTabName>('events');
 
   const bounds = useMemo(() => (chunks ? replayBounds(chunks) : null), [chunks]);
-  const startAtMs = useMemo(() => {
-    const totalMs = bounds ? bounds.endMs - bounds.startMs : 0;
-    // Read when the chunk list arrives and not on later changes, which must not reload.
-    const fromTime = parseStartTime(searchParams.get('at'), bounds);
-    return fromTime ?? parseStartOffset(searchParams.get('t'), totalMs);
-  }, [bounds]);
+  // Read when the chunk list arrives and not on later changes, which must not reload.
+  const startAtMs = useMemo(() => parseStartPosition(searchParams, bounds), [bounds]);
   const fetchChunk = useCallback(
-    (seq: number, signal?: AbortSignal) => getChunkEvents(id, seq, projectId, signal),
+    (seq: number, signal?: AbortSignal) =>
+      takeChunk(id, projectId, seq, () => getChunkEvents(id, seq, projectId, { signal })),
     [id, projectId],
   );
   const shareUrl = useCallback(

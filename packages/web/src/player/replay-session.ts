@@ -58,8 +58,34 @@ export interface ReplaySessionOptions {
 
 const fullSnapshotEvent = 2;
 
+/**
+ * Maximum wait for the first frame before chunks are handled again, ms. It only matters when
+ * rrweb rebuilds no page or the tab is hidden, which stops animation frames.
+ */
+const firstFrameWaitMs = 100;
+
 function nextTask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Resolves once the Replayer has rebuilt a page and the frame showing it was painted, or after
+ * `firstFrameWaitMs`. Call it before the Replayer's first move, which may rebuild at once.
+ */
+function firstFramePainted(replayer: Replayer): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(finish, firstFrameWaitMs);
+    function finish() {
+      clearTimeout(timer);
+      replayer.off('fullsnapshot-rebuilded', onRebuilt);
+      resolve();
+    }
+    // In Chromium, a task queued in an animation frame runs after that frame is painted.
+    function onRebuilt() {
+      requestAnimationFrame(() => setTimeout(finish, 0));
+    }
+    replayer.on('fullsnapshot-rebuilded', onRebuilt);
+  });
 }
 
 /**
@@ -102,6 +128,11 @@ export class ReplaySession {
   private heldPositionMs: number | null = null;
   private animationFrame = 0;
   private destroyed = false;
+  /**
+   * Set from the Replayer's start until its first frame is painted. Chunks wait for it, so
+   * that adding them does not delay that frame.
+   */
+  private firstFrame: Promise<void> | null = null;
 
   constructor(private readonly options: ReplaySessionOptions) {
     this.bounds = replayBounds(options.chunks) ?? { startMs: 0, endMs: 0 };
@@ -238,6 +269,7 @@ export class ReplaySession {
   }
 
   private async handleChunk(chunk: LoadedChunk, index: number): Promise<void> {
+    if (this.firstFrame) await this.firstFrame;
     if (this.destroyed) return;
     this.deliveredCount += 1;
     if (chunk.error && !this.firstChunkError) this.firstChunkError = chunk.error;
@@ -276,6 +308,11 @@ export class ReplaySession {
 
   private startReplayer(): void {
     if (!this.rebuildReplayer()) return;
+    const firstFrame = firstFramePainted(this.replayer!);
+    this.firstFrame = firstFrame;
+    void firstFrame.then(() => {
+      if (this.firstFrame === firstFrame) this.firstFrame = null;
+    });
     this.update({ phase: 'ready' });
     this.moveTo(Math.min(this.state.currentMs, this.totalMs()));
   }

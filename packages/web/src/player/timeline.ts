@@ -42,6 +42,16 @@ export function parseStartTime(
   return Math.min(Math.max(0, offset), bounds.endMs - bounds.startMs);
 }
 
+/**
+ * Returns the position that a player URL opens at, ms from the replay's start: from its `at`
+ * parameter when valid, else from `t`, else 0.
+ */
+export function parseStartPosition(search: URLSearchParams, bounds: ReplayBounds | null): number {
+  const totalMs = bounds ? bounds.endMs - bounds.startMs : 0;
+  const fromTime = parseStartTime(search.get('at'), bounds);
+  return fromTime ?? parseStartOffset(search.get('t'), totalMs);
+}
+
 /** Builds the link that opens this replay at `positionMs` from its start. */
 export function replayShareUrl(
   origin: string,

@@ -2,6 +2,7 @@ import type { ChunkInfo, ChunkList, ReplaySummary } from '@reprise/protocol';
 import { useEffect, useState } from 'react';
 import { ApiError, getReplay, listChunks } from '../api/index.js';
 import { errorMessage } from '../ui/errors.js';
+import { chunksInSeqOrder, takeChunkList, takeSummary } from './replay-prefetch.js';
 
 export type ReplayData =
   | { kind: 'loading' }
@@ -18,7 +19,10 @@ function emptyWhenNotFound(failure: unknown): ChunkList {
   throw failure;
 }
 
-/** Loads a replay's facts and chunk list together. `reload` tries again after an error. */
+/**
+ * Loads a replay's facts and chunk list together, taking the responses that the app requested
+ * at start when there are some. `reload` tries again after an error.
+ */
 export function useReplayData(id: string, projectId: string | undefined): [ReplayData, () => void] {
   const [data, setData] = useState<ReplayData>({ kind: 'loading' });
   const [attempt, setAttempt] = useState(0);
@@ -26,16 +30,20 @@ export function useReplayData(id: string, projectId: string | undefined): [Repla
   useEffect(() => {
     const controller = new AbortController();
     setData({ kind: 'loading' });
+    const { signal } = controller;
     Promise.all([
-      getReplay(id, projectId, controller.signal),
-      listChunks(id, projectId, controller.signal).catch(emptyWhenNotFound),
+      takeSummary(id, projectId, () => getReplay(id, projectId, { signal })),
+      takeChunkList(id, projectId, () => listChunks(id, projectId, { signal })).catch(
+        emptyWhenNotFound,
+      ),
     ]).then(
       ([summary, chunkList]) => {
-        const chunks = [...chunkList.chunks].sort((a, b) => a.seq - b.seq);
-        setData({ kind: 'ready', summary, chunks });
+        // A prefetched response arrives even after the abort.
+        if (signal.aborted) return;
+        setData({ kind: 'ready', summary, chunks: chunksInSeqOrder(chunkList) });
       },
       (failure: unknown) => {
-        if (controller.signal.aborted) return;
+        if (signal.aborted) return;
         if (failure instanceof ApiError && failure.status === 404) setData({ kind: 'not-found' });
         else setData({ kind: 'error', message: errorMessage(failure) });
       },
