@@ -9,17 +9,27 @@ import { installErrorHandler, replyToClientError } from './http/error-handler.js
 import { staticPlugin } from './http/static.js';
 import { ingestionPlugin } from './ingest/index.js';
 
+/** Query parameters of the query API whose values can be personal data: searches and user ids. */
+const personalQueryParameters = new Set(['q', 'distinct_id', 'user_id']);
+
 /**
- * Shapes a request URL for the log: invite tokens are secrets, and ingestion queries carry
- * distinct ids and page URLs, which are personal data, so neither is logged.
+ * Shapes a request URL for the log. Invite tokens are secrets. Ingestion queries carry distinct
+ * ids and page URLs, and the query API's user paths and searches carry ids, names and emails,
+ * which are personal data and must not outlive a deletion request in the log.
  */
 export function redactUrl(url: string): string {
-  const withoutTokens = url.replace(/\/invites?\/[^/?]+/g, (match) =>
+  const withoutIds = url.replace(/\/(invites?|users)\/[^/?]+/g, (match) =>
     match.replace(/[^/]+$/, '[redacted]'),
   );
-  const [path = '', query] = withoutTokens.split('?', 2);
+  const [path = '', query] = withoutIds.split('?', 2);
+  if (query === undefined) return path;
   const isIngestion = /^\/(record|track|engage|groups|settings)\/?$/.test(path);
-  return isIngestion && query !== undefined ? `${path}?[redacted]` : withoutTokens;
+  if (isIngestion) return `${path}?[redacted]`;
+  const parameters = query.split('&').map((parameter) => {
+    const name = parameter.split('=', 1)[0]!;
+    return personalQueryParameters.has(name) ? `${name}=[redacted]` : parameter;
+  });
+  return `${path}?${parameters.join('&')}`;
 }
 
 /** Builds the Fastify app: ingestion, the query API, the web app, and health. */

@@ -134,7 +134,13 @@ describe('redactUrl', () => {
     ['/record/?replay_id=r&distinct_id=jane%40example.com', '/record/?[redacted]'],
     ['/track/?data=eyJ9&ip=1', '/track/?[redacted]'],
     ['/api/invites/secret-token/accept', '/api/invites/[redacted]/accept'],
-    ['/api/replays?q=ann', '/api/replays?q=ann'],
+    ['/api/replays?q=ann&limit=25', '/api/replays?q=[redacted]&limit=25'],
+    [
+      '/api/replays?distinct_id=ann&user_id=ann',
+      '/api/replays?distinct_id=[redacted]&user_id=[redacted]',
+    ],
+    ['/api/users/ann%40example.com/events?limit=5', '/api/users/[redacted]/events?limit=5'],
+    ['/api/replays/3f2a/chunks/0', '/api/replays/3f2a/chunks/0'],
   ])('logs %s as %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });

@@ -139,6 +139,12 @@ export class DeletionWorker {
         secondPassDelayMs: this.options.secondPassDelayMs,
         signal: this.stopping.signal,
       });
+      if (!(await this.context.metadata.connection.eraseDeletedRows())) {
+        this.log.warn(
+          ids,
+          'deleted rows may stay in the write-ahead log until its next checkpoint',
+        );
+      }
       const finished = await this.store.finish(claim, this.context.now(), this.outcome('done'));
       if (!finished) throw new ClaimLostError(`Deletion request ${row.id} was claimed again`);
       this.log.info(

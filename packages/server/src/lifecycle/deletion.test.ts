@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DeletionRequest, RecordAcceptedBody, ReplayPage } from '@reprise/protocol';
 import { describeEachDatabase, postRecord, useTestServer } from '../test-support/record.js';
@@ -119,6 +121,19 @@ describeEachDatabase('deletion request', (database) => {
     });
     expect(await countRows(server(), 'replays', ['id'], aliceReplays)).toBe(0);
     expect(await countRows(server(), 'replay_chunks', ['replay_id'], aliceReplays)).toBe(0);
+  });
+
+  it.runIf(database === 'sqlite')('leaves no copy in the SQLite files', () => {
+    // The request keeps the ids it deletes for a day, so the check looks for the profile name.
+    const name = Buffer.from(`Name of ${aliceEmail}`);
+    const files = readdirSync(server().dataDir).filter((file) => file.startsWith('reprise.db'));
+    expect(files).toContain('reprise.db');
+    for (const file of files) {
+      const bytes = readFileSync(join(server().dataDir, file));
+      expect(bytes.includes(name), file).toBe(false);
+    }
+    const bobName = Buffer.from(`Name of ${bob.distinctId}`);
+    expect(readFileSync(join(server().dataDir, 'reprise.db')).includes(bobName)).toBe(true);
   });
 
   it('deletes the blob files of the user', () => {

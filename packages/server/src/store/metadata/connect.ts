@@ -19,6 +19,15 @@ export interface MetadataConnection {
   transactionWithDeferredSync<T>(
     write: (trx: Kysely<Database>) => Promise<T>,
   ): Promise<{ result: T; durable: Promise<void> }>;
+  /**
+   * Removes what deleted rows left in the database's files, after a deletion request. On SQLite,
+   * `secure_delete` has already zeroed them in the pages, and this moves the write-ahead log into
+   * the database file and empties it, where the old page versions were. Returns false when the
+   * log could not be emptied because a reader still used it.
+   * NOTE: on PostgreSQL this does nothing: deleted rows stay in the table files until VACUUM
+   * makes their space reusable and later writes overwrite it.
+   */
+  eraseDeletedRows(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -58,6 +67,8 @@ function openSqlite(dataDir: string): MetadataConnection {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // A user's deleted data must not stay readable in the file: SQLite zeroes deleted content.
+  database.pragma('secure_delete = ON');
   // SQLite's own lower() folds ASCII letters only. The replay search compares lower(name) with
   // a pattern lowercased in JavaScript, so both sides must fold "É" the same way.
   database.function('lower', { deterministic: true }, (value: unknown) =>
@@ -93,6 +104,10 @@ function openSqlite(dataDir: string): MetadataConnection {
       // With synchronous = NORMAL in WAL mode, SQLite writes the commit's frames to the -wal
       // file without an fsync. An fsync of that file puts them on disk, as FULL would have.
       return { result, durable: syncWal() };
+    },
+    eraseDeletedRows: async () => {
+      const [status] = database.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+      return status?.busy === 0;
     },
     close: async () => {
       await Promise.all([walSync.close(), folderSync.close()]);
@@ -153,6 +168,7 @@ function openPostgres(url: string): MetadataConnection {
       result: await db.transaction().execute(write),
       durable: Promise.resolve(),
     }),
+    eraseDeletedRows: async () => true,
     close: () => db.destroy(),
   };
 }
