@@ -95,7 +95,9 @@ export const replayIdSchema = single(
 export const recordQuerySchema = z.looseObject({
   replay_id: replayIdSchema,
   seq: numberText(
-    z.number({ message: seqMessage }).int(seqMessage).min(0, seqMessage).max(maxSeq, seqMessage),
+    // The range comes before `int`, whose own bound is Number.MAX_SAFE_INTEGER, so a huge value
+    // reports the limit of seq.
+    z.number({ message: seqMessage }).min(0, seqMessage).max(maxSeq, seqMessage).int(seqMessage),
   ),
   format: single(z.enum(['gzip', 'body']).optional()),
   distinct_id: identity,

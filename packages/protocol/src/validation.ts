@@ -5,11 +5,17 @@ import type { z } from 'zod';
  * field by its path, for example `seq: must be an integer from 0 to 1000000000`.
  */
 export function describeIssues(error: z.ZodError, maxIssues = 3): string {
-  const parts = error.issues.slice(0, maxIssues).map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
-    return `${path}: ${issue.message}`;
-  });
-  const more = error.issues.length - maxIssues;
+  // One value can break several rules that share a message, such as a range and `int`.
+  const sentences = [
+    ...new Set(
+      error.issues.map((issue) => {
+        const path = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
+        return `${path}: ${issue.message}`;
+      }),
+    ),
+  ];
+  const parts = sentences.slice(0, maxIssues);
+  const more = sentences.length - maxIssues;
   if (more > 0) parts.push(`and ${more} more problem${more === 1 ? '' : 's'}`);
   return parts.join('; ');
 }
@@ -55,6 +61,23 @@ function sizeUnit(origin: unknown, count: unknown): string {
 }
 
 /**
+ * Describes a value that matched no option of a union. When every option wanted another type,
+ * as for an id that may be text or a number, the message lists those types.
+ */
+function describeUnionIssue(issue: z.core.$ZodRawIssue): string {
+  if (issue.input === undefined) return 'is required';
+  const options = (issue as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
+  const expected = options.map((problems) => {
+    const [problem] = problems;
+    return problems.length === 1 && problem?.code === 'invalid_type'
+      ? (typeNames[problem.expected] ?? problem.expected)
+      : null;
+  });
+  if (expected.length === 0 || expected.includes(null)) return 'has a value of an unexpected form';
+  return `must be ${[...new Set(expected)].join(' or ')}`;
+}
+
+/**
  * Plain-language message for a validation problem, naming the limit: "must be at most 100",
  * "is required", "must be one of: gzip, body". Schemas that give their own message keep it.
  */
@@ -77,7 +100,7 @@ export function friendlyIssueMessage(issue: z.core.$ZodRawIssue): string | undef
     case 'unrecognized_keys':
       return `has unknown fields: ${issue.keys.join(', ')}`;
     case 'invalid_union':
-      return 'has a value of an unexpected form';
+      return describeUnionIssue(issue);
     default:
       return undefined;
   }

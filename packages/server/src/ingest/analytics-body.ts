@@ -28,11 +28,14 @@ export function decodeAnalyticsPayload(
   try {
     parsed = JSON.parse(decodeMaybeBase64(data));
   } catch (error) {
-    throw badRequest(
-      'invalid_data',
-      `data is neither JSON nor base64 of JSON: ${(error as Error).message}`,
-      { field: 'data' },
-    );
+    // Text that starts like JSON was read as JSON, so the parser's message is about what was
+    // sent. Anything else was read as base64, whose decoded bytes mean nothing to the sender.
+    const trimmed = data.trim();
+    const message = /^[[{]/.test(trimmed)
+      ? `data is not valid JSON: ${(error as Error).message}`
+      : `data is neither JSON nor base64 of JSON (it starts with ${JSON.stringify(trimmed.slice(0, 20))}): ` +
+        'send a JSON object or array, or its base64';
+    throw badRequest('invalid_data', message, { field: 'data' });
   }
   const items = Array.isArray(parsed) ? parsed : [parsed];
   if (items.length > maxItems) {

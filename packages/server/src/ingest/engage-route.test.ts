@@ -303,8 +303,16 @@ describe('/groups/', () => {
   });
 });
 
-describeEachDatabase('/engage/ text that UTF-8 cannot store', (database) => {
+describeEachDatabase('/engage/ ids and text', (database) => {
   const server = useTestServer({ database, now: () => now });
+
+  it('rejects an update without $distinct_id', async () => {
+    const response = await post(server(), '/engage/', { $token: token, $set: { plan: 'pro' } });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.field).toBe('$distinct_id');
+    expect(body.error).toContain('$distinct_id: is required');
+  });
 
   it('rejects an id with a lone surrogate', async () => {
     const update = { $token: token, $distinct_id: 's\ud800x', $set: { plan: 'pro' } };

@@ -1,6 +1,6 @@
 import { isNestedDeeperThan, rrwebEventSchema, type RrwebEvent } from '@reprise/protocol';
 import { z } from 'zod';
-import { badRequest, invalidInput, payloadTooLarge } from '../errors.js';
+import { badRequest, describeFirstIssue, invalidInput, payloadTooLarge } from '../errors.js';
 import { gunzipWithLimit, isGzip } from './gunzip.js';
 
 export interface RecordBodyLimits {
@@ -194,8 +194,10 @@ function checkEvents(candidate: unknown, maxEvents: number): RrwebEvent[] {
   }
   const result = eventsSchema.safeParse(candidate);
   if (!result.success) {
-    // The message names the path inside the list of events.
-    throw invalidInput('invalid_event', 'Invalid rrweb event', result.error, { field: 'events' });
+    // The field is the path of the first problem inside the list, such as `events.0.type`.
+    const path = describeFirstIssue(result.error, '').field;
+    const field = path === '' ? 'events' : `events.${path}`;
+    throw invalidInput('invalid_event', 'Invalid rrweb event', result.error, { field });
   }
   return result.data as unknown as RrwebEvent[];
 }

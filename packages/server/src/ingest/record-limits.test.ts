@@ -182,13 +182,28 @@ describe('record request errors', () => {
     ['invalid JSON', { body: gzipSync('[{"type":') }, 'body', undefined],
     ['corrupt gzip', { body: Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5]) }, 'body', undefined],
     ['plain body with format=gzip', { body: JSON.stringify(events) }, 'body', undefined],
-    ['event without timestamp', { events: [{ type: 3, data: {} }] }, 'events', undefined],
-    ['event of unknown type', { events: [{ type: 42, timestamp: t0, data: {} }] }, 'events', 8],
-    ['event of negative type', { events: [{ type: -1, timestamp: t0, data: {} }] }, 'events', 0],
+    [
+      'event without timestamp',
+      { events: [{ type: 3, data: {} }] },
+      'events.0.timestamp',
+      undefined,
+    ],
+    [
+      'event of unknown type',
+      { events: [{ type: 42, timestamp: t0, data: {} }] },
+      'events.0.type',
+      8,
+    ],
+    [
+      'event of negative type',
+      { events: [{ type: -1, timestamp: t0, data: {} }] },
+      'events.0.type',
+      0,
+    ],
     [
       'event with string data',
       { events: [{ type: 3, timestamp: t0, data: 'x' }] },
-      'events',
+      'events.0.data',
       undefined,
     ],
     ['unknown format', { events, format: 'zip' as never }, 'format', undefined],
@@ -217,7 +232,7 @@ describe('record request errors', () => {
     expect((await postRecord(server(), { replayId, seq: 0, events })).status).toBe(200);
     const invalid = [...events, { type: 42, timestamp: t0, data: {} }];
     const retry = await postRecord(server(), { replayId, seq: 0, events: invalid });
-    await expectErrorResponse(retry, 400, { field: 'events', limit: 8 });
+    await expectErrorResponse(retry, 400, { field: `events.${events.length}.type`, limit: 8 });
 
     const chunks = await server().context.metadata.replays.listChunks('default', replayId);
     expect(chunks.map((chunk) => chunk.event_count)).toEqual([events.length]);
@@ -226,8 +241,17 @@ describe('record request errors', () => {
   it('names the invalid event field', async () => {
     const bad = [...events, { type: 3, data: {} }];
     const response = await postRecord(server(), { replayId: randomUUID(), seq: 0, events: bad });
-    const error = await expectErrorResponse(response, 400, { field: 'events' });
+    const error = await expectErrorResponse(response, 400, { field: 'events.4.timestamp' });
     expect(error.error).toContain('4.timestamp');
+  });
+
+  it('reports a huge seq once with its limit', async () => {
+    const upload = { events, replayId: randomUUID(), seq: '100000000000000000000' as never };
+    const error = await expectErrorResponse(await postRecord(server(), upload), 400, {
+      field: 'seq',
+      limit: 1_000_000_000,
+    });
+    expect(error.error.match(/seq:/g)).toHaveLength(1);
   });
 
   it('names replay_id in the message', async () => {

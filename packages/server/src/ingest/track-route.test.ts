@@ -299,6 +299,26 @@ describe('/track/', () => {
     expect(await storedEvents(server(), [event.properties.$insert_id])).toHaveLength(0);
   });
 
+  it.each([
+    ['text that is not base64 JSON', 'notjson', 'it starts with "notjson"'],
+    ['broken JSON', '{"event":', 'data is not valid JSON'],
+  ])('describes %s as sent', async (_case, data, message) => {
+    const response = await postForm(server(), '/track/?verbose=1', form(data));
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.field).toBe('data');
+    expect(body.error).toContain(message);
+  });
+
+  it('names the types an id may have', async () => {
+    const event = trackedEvent({ distinct_id: { id: 1 } });
+    const response = await postForm(server(), '/track/?verbose=1', form(base64(event)));
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.field).toBe('properties.distinct_id');
+    expect(body.error).toContain('properties.distinct_id: must be text or a number');
+  });
+
   it('stores receive time without time', async () => {
     const event = trackedEvent({ time: undefined });
     await postForm(server(), '/track/', form(base64(event)));
