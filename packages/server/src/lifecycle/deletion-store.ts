@@ -2,6 +2,7 @@ import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { DeletionCounts } from '@reprise/protocol';
 import type { Database, DeletionRequestTable } from '../store/metadata/schema.js';
 import { splitIntoParts } from '../util/parts.js';
+import { compiledQueriesOf } from '../store/metadata/compiled-queries.js';
 
 export type DeletionRequestRow = Selectable<DeletionRequestTable>;
 
@@ -299,13 +300,19 @@ export class DeletionRequestStore {
   ): Promise<{ ids: Set<string>; requestIds: Set<string> }> {
     const found = { ids: new Set<string>(), requestIds: new Set<string>() };
     for (const part of splitIntoParts([...new Set(ids)], partSize)) {
-      const rows = await this.db
-        .selectFrom('deletion_request_ids')
-        .select(['id', 'request_id'])
-        .where('project_id', '=', projectId)
-        .where('id', 'in', part)
-        .where((eb) => eb.or([eb('drop_until', 'is', null), eb('drop_until', '>', now)]))
-        .execute();
+      // Ingestion runs this for every upload, so its SQL is compiled once per list length.
+      const query = compiledQueriesOf(this.db).query(
+        `dropped ids ${part.length}`,
+        [projectId, ...part, now],
+        () =>
+          this.db
+            .selectFrom('deletion_request_ids')
+            .select(['id', 'request_id'])
+            .where('project_id', '=', projectId)
+            .where('id', 'in', part)
+            .where((eb) => eb.or([eb('drop_until', 'is', null), eb('drop_until', '>', now)])),
+      );
+      const { rows } = await this.db.executeQuery(query);
       for (const row of rows) {
         found.ids.add(row.id);
         found.requestIds.add(row.request_id);

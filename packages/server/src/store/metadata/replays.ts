@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ReplaySort } from '@reprise/protocol';
 import { writeChunkGroup, type NewReplayFacts } from './chunk-group.js';
+import { compiledQueriesOf } from './compiled-queries.js';
 import type { MetadataConnection } from './connect.js';
 import { selectMatchingReplays } from './replay-search.js';
 import type { Database, ReplayChunkTable, ReplayTable } from './schema.js';
@@ -80,14 +81,17 @@ export class ReplayStore {
     this.db = connection.db;
   }
 
+  /** Returns the replay's expiry day. Ingestion calls it for every chunk. */
   async findExpiry(projectId: string, replayId: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('replays')
-      .select('expires_on')
-      .where('project_id', '=', projectId)
-      .where('id', '=', replayId)
-      .executeTakeFirst();
-    return row?.expires_on;
+    const query = compiledQueriesOf(this.db).query('replay expiry', [projectId, replayId], () =>
+      this.db
+        .selectFrom('replays')
+        .select('expires_on')
+        .where('project_id', '=', projectId)
+        .where('id', '=', replayId),
+    );
+    const { rows } = await this.db.executeQuery(query);
+    return rows[0]?.expires_on;
   }
 
   /**
