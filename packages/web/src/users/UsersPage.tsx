@@ -47,7 +47,7 @@ export function UsersPage() {
           <input
             className="input"
             type="search"
-            placeholder="Search by name, email, user id or distinct id"
+            placeholder="Search by name or email (any part), or a whole user id or distinct id"
             value={text}
             onChange={(event) => setText(event.target.value)}
             data-testid="users-search"
