@@ -110,10 +110,14 @@ export function finishMutationStorms(): void {
   for (const guard of guards) guard.finish(deadline);
 }
 
-function elementsUnder(node: Node): number {
-  return node.nodeType === Node.ELEMENT_NODE
-    ? (node as Element).getElementsByTagName('*').length
-    : 0;
+/**
+ * Counts the elements under `node`, up to `limit + 1`. A live collection's `item(limit)` walks
+ * only that far, so a subtree of 100,000 elements costs no more than one of `limit`.
+ */
+function elementsUnder(node: Node, limit: number): number {
+  if (node.nodeType !== Node.ELEMENT_NODE) return 0;
+  const elements = (node as Element).getElementsByTagName('*');
+  return elements.item(limit) === null ? elements.length : limit + 1;
 }
 
 function addedElements(records: MutationRecord[]): number {
@@ -121,7 +125,7 @@ function addedElements(records: MutationRecord[]): number {
   for (const record of records) {
     if (record.type !== 'childList') continue;
     for (const node of Array.from(record.addedNodes)) {
-      count += 1 + elementsUnder(node);
+      count += 1 + elementsUnder(node, stormElements - count);
       if (count > stormElements) return count;
     }
   }
@@ -256,7 +260,7 @@ export function guardMutationStorms(
       return;
     }
 
-    if (elementsUnder(node) > largeSubtreeElements && walkable(node)) {
+    if (elementsUnder(node, largeSubtreeElements) > largeSubtreeElements && walkable(node)) {
       cursor.next = node.previousSibling;
       recordAlone(node, parent);
       return;
@@ -266,7 +270,7 @@ export function guardMutationStorms(
     const batch: Node[] = [];
     let elements = 0;
     while (node && !isRecorded(node) && elements < batchElements) {
-      const size = elementsUnder(node);
+      const size = elementsUnder(node, largeSubtreeElements);
       if (size > largeSubtreeElements && walkable(node)) break;
       batch.push(node);
       elements += 1 + size;
