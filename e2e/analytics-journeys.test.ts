@@ -201,9 +201,10 @@ describe('from a report to the moment in a replay', () => {
     await plot.waitFor();
     const box = await plot.boundingBox();
     if (!box) throw new Error('The chart has no plot area');
-    // The last of three daily buckets, the day of the event, is at the right edge.
+    // The x axis spans three daily buckets plus half a bucket at each end, so the last point,
+    // the day of the event, is five sixths of the way across.
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+    await page.mouse.click(box.x + (box.width * 5) / 6, box.y + box.height / 2);
     const links = page.getByTestId('report-replay');
     await links.first().waitFor();
     expect(await links.first().getAttribute('data-replay-id')).toBe(finisher.replayId);
@@ -254,6 +255,32 @@ describe('from a report to the moment in a replay', () => {
     const current = page.locator('[data-testid=user-replay][aria-current=page]');
     expect(await current.getAttribute('data-replay-id')).toBe(finisher.replayId);
     await page.screenshot({ path: 'e2e/artifacts/analytics-player-user.png' });
+  });
+
+  it('profile cuts a long property value', async () => {
+    const notes = 'Called about the invoice. '.repeat(80);
+    const update = { $token: server.token, $distinct_id: finisherEmail, $set: { notes } };
+    const response = await server.request('/engage/', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ data: JSON.stringify([update]) }).toString(),
+    });
+    expect(response.status).toBe(200);
+
+    // A click anywhere on a user's row opens the profile, here on the email cell.
+    await page.goto(`${server.url}/users?q=wren`);
+    const userRow = page.locator(`[data-testid=user-row][data-user-id="${finisherEmail}"]`);
+    await userRow.locator('td').nth(1).click();
+    await page.waitForURL(new RegExp(`/users/${encodeURIComponent(finisherEmail)}`));
+    const row = page.getByTestId('user-properties').locator('tr', { hasText: 'notes' });
+    const value = row.locator('td');
+    await value.waitFor();
+    expect(await row.locator('th').innerText()).toBe('notes');
+    const cut = await value.innerText();
+    expect(cut.startsWith(notes.slice(0, 500))).toBe(true);
+    expect(cut.length).toBeLessThan(600);
+    await value.getByRole('button', { name: /Show all/ }).click();
+    expect((await value.innerText()).trim()).toBe(notes.trim());
   });
 
   it('View replays opens the newest replay', async () => {

@@ -63,7 +63,15 @@ function chartOptions(report: EventReport, width: number): uPlot.Options {
     height: chartHeight,
     tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), timeZone),
     cursor: { focus: { prox: 24 }, points: { size: 9 } },
-    scales: { x: { time: true }, y: { range: (_chart, _min, max) => [0, Math.max(1, max * 1.1)] } },
+    scales: {
+      // Half a bucket of room at each end, so the first and last points sit inside the plot,
+      // where they can be clicked, not on its edge.
+      x: {
+        time: true,
+        range: (_chart, min, max) => [min - bucketPadding(report), max + bucketPadding(report)],
+      },
+      y: { range: (_chart, _min, max) => [0, Math.max(1, max * 1.1)] },
+    },
     axes: [
       bucketAxis(report),
       { values: (_chart, ticks) => ticks.map((tick) => formatCount(tick)) },
@@ -78,6 +86,13 @@ function chartOptions(report: EventReport, width: number): uPlot.Options {
       })),
     ],
   };
+}
+
+/** Returns half the length of the report's first bucket, in seconds, or an hour for one bucket. */
+function bucketPadding(report: EventReport): number {
+  const [first, second] = report.buckets;
+  if (!first || !second) return 3600;
+  return (second.start - first.start) / 2000;
 }
 
 /** Returns the label of the bucket that starts at `seconds`, for the legend. */

@@ -1,5 +1,5 @@
 import type { AnalyticsEvent, ReplaySummary, UserProfile } from '@reprise/protocol';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { getUser, listUserEvents, listUserReplays } from '../api/index.js';
 import { projectSearch, useProjectId } from '../app/project.js';
@@ -136,12 +136,30 @@ function PropertyTable({ properties }: { properties: Record<string, unknown> }) 
           <tr key={name}>
             <th scope="row">{name}</th>
             <td className="data-table__wrap">
-              {typeof value === 'string' ? value : JSON.stringify(value)}
+              <PropertyValue text={typeof value === 'string' ? value : JSON.stringify(value)} />
             </td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** Characters of a property value shown before "Show all". */
+const shownValueLength = 500;
+
+/** Shows a property value, cut after `shownValueLength` characters until the reader asks for all. */
+function PropertyValue({ text }: { text: string }) {
+  const [isExpanded, setExpanded] = useState(false);
+  if (text.length <= shownValueLength || isExpanded) return <>{text}</>;
+  const hidden = text.length - shownValueLength;
+  return (
+    <>
+      {text.slice(0, shownValueLength)}…{' '}
+      <button type="button" className="button button--ghost" onClick={() => setExpanded(true)}>
+        Show all ({hidden.toLocaleString()} more characters)
+      </button>
+    </>
   );
 }
 

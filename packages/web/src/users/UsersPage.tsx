@@ -1,6 +1,6 @@
 import type { UserSummary } from '@reprise/protocol';
-import { useEffect, useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { useEffect, useState, type FormEvent, type MouseEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { listUsers } from '../api/index.js';
 import { projectSearch } from '../app/project.js';
 import { formatDateTime, formatRelative } from '../format/time.js';
@@ -78,6 +78,12 @@ export function UsersPage() {
 
 function UserTable({ users, projectId }: { users: UserSummary[]; projectId?: string }) {
   const now = useNow(30_000);
+  const navigate = useNavigate();
+  const openRow = (event: MouseEvent, user: UserSummary) => {
+    // The name cell contains a real link (keyboard, middle click, new tab), which navigates itself.
+    if ((event.target as Element).closest('a')) return;
+    navigate(`${userPath(user.id)}${projectSearch(projectId)}`);
+  };
   return (
     <table className="data-table users-table" data-testid="users-table">
       <thead>
@@ -96,7 +102,13 @@ function UserTable({ users, projectId }: { users: UserSummary[]; projectId?: str
       </thead>
       <tbody>
         {users.map((user) => (
-          <tr key={user.id} data-testid="user-row" data-user-id={user.id}>
+          <tr
+            key={user.id}
+            className="users-table__row"
+            onClick={(event) => openRow(event, user)}
+            data-testid="user-row"
+            data-user-id={user.id}
+          >
             <td className="data-table__ellipsis">
               <Link
                 to={`${userPath(user.id)}${projectSearch(projectId)}`}
