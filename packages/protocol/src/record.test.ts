@@ -33,7 +33,7 @@ describe('recordQuerySchema', () => {
     [{ replay_id: 'a b', seq: '0' }, 'replay_id: must be 1 to 64'],
     [{ replay_id: 'r1', seq: '-1' }, 'seq: must be an integer from 0 to 1000000000'],
     [{ replay_id: 'r1', seq: '1.5' }, 'seq: must be an integer'],
-    [{ replay_id: 'r1' }, 'seq: must be an integer'],
+    [{ replay_id: 'r1' }, 'seq: is required'],
     [{ replay_id: 'r1', seq: '0', format: 'zip' }, 'format:'],
     [{ replay_id: 'r1', seq: '0', distinct_id: 'x'.repeat(256) }, 'at most 255 characters'],
   ])('rejects %j', (input, message) => {

@@ -97,7 +97,11 @@ export const recordQuerySchema = z.looseObject({
   seq: numberText(
     // The range comes before `int`, whose own bound is Number.MAX_SAFE_INTEGER, so a huge value
     // reports the limit of seq.
-    z.number({ message: seqMessage }).min(0, seqMessage).max(maxSeq, seqMessage).int(seqMessage),
+    z
+      .number({ error: (issue) => (issue.input === undefined ? 'is required' : seqMessage) })
+      .min(0, seqMessage)
+      .max(maxSeq, seqMessage)
+      .int(seqMessage),
   ),
   format: single(z.enum(['gzip', 'body']).optional()),
   distinct_id: identity,

@@ -2,14 +2,15 @@ import type { z } from 'zod';
 
 /**
  * Formats the first problems of a failed parse as one sentence per problem, each naming the
- * field by its path, for example `seq: must be an integer from 0 to 1000000000`.
+ * field by its path after `pathPrefix`, for example `seq: must be an integer from 0 to
+ * 1000000000`.
  */
-export function describeIssues(error: z.ZodError, maxIssues = 3): string {
+export function describeIssues(error: z.ZodError, maxIssues = 3, pathPrefix = ''): string {
   // One value can break several rules that share a message, such as a range and `int`.
   const sentences = [
     ...new Set(
       error.issues.map((issue) => {
-        const path = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
+        const path = issue.path.length > 0 ? pathPrefix + issue.path.map(String).join('.') : 'body';
         return `${path}: ${issue.message}`;
       }),
     ),

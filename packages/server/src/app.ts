@@ -5,7 +5,11 @@ import { z } from 'zod';
 import { apiPlugin } from './api/index.js';
 import type { ServerContext } from './context.js';
 import { registerDemoConfigRoute } from './http/demo.js';
-import { installErrorHandler, replyToClientError } from './http/error-handler.js';
+import {
+  installErrorHandler,
+  replyToClientError,
+  replyToFrameworkError,
+} from './http/error-handler.js';
 import { staticPlugin } from './http/static.js';
 import { ingestionPlugin } from './ingest/index.js';
 
@@ -69,6 +73,7 @@ export async function buildApp(context: ServerContext): Promise<FastifyInstance>
     bodyLimit: 1024 * 1024,
     forceCloseConnections: false,
     clientErrorHandler: replyToClientError,
+    frameworkErrors: replyToFrameworkError,
     // While closing, Fastify would reply to requests on open connections with its own 503,
     // before any hook adds CORS headers, and a browser SDK drops a batch whose reply it cannot
     // read. Handled as usual, they get `Connection: close` and the client reconnects.

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody } from '@reprise/protocol';
 import type { Settings } from '../config/settings.js';
-import { HttpError } from '../errors.js';
+import { badRequest, HttpError } from '../errors.js';
 
 /**
  * Turns every error into a JSON reply `{status: 0, error, code, field?, limit?}`. SDKs parse
@@ -38,6 +38,25 @@ export function sendError(reply: FastifyReply, error: HttpError, request?: Fasti
     reply.header('Retry-After', String(error.retryAfterSeconds));
   }
   return reply.code(error.status).type('application/json; charset=utf-8').send(body);
+}
+
+/**
+ * Replies to a request that Fastify rejected before routing it, such as a path with invalid
+ * percent-encoding, in the same JSON form as every other error. The reply does not repeat the
+ * URL, which can hold a user id.
+ */
+export function replyToFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const message =
+    error.code === 'FST_ERR_BAD_URL'
+      ? 'The URL path is invalid: a part of it has malformed percent-encoding, such as %ZZ or ' +
+        'bytes that are not UTF-8. Encode ids with encodeURIComponent.'
+      : 'The request is invalid and could not be routed';
+  request.log.info({ code: error.code }, 'request rejected before routing');
+  sendError(reply, badRequest('bad_url', message), request);
 }
 
 const clientErrorCodes: Record<number, string> = {

@@ -70,6 +70,16 @@ describe('HTTP basics', () => {
     expect(body.code).toBe('headers_too_large');
   });
 
+  it('malformed percent-encoding gets a JSON 400', async () => {
+    const response = await rawRequest(`${server().url}/api/users/secret%ZZ`);
+    expect(response.status).toBe(400);
+    const text = response.body.toString('utf8');
+    const body = JSON.parse(text) as { status: number; code: string };
+    expect(body.status).toBe(0);
+    expect(body.code).toBe('bad_url');
+    expect(text).not.toContain('secret');
+  });
+
   it('oversized URL gets a JSON 431', async () => {
     const response = await rawRequest(`${server().url}/api/users/${'%C3%A9'.repeat(3000)}`);
     expect(response.status).toBe(431);

@@ -1,6 +1,11 @@
-import { isNestedDeeperThan, rrwebEventSchema, type RrwebEvent } from '@reprise/protocol';
+import {
+  describeIssues,
+  isNestedDeeperThan,
+  rrwebEventSchema,
+  type RrwebEvent,
+} from '@reprise/protocol';
 import { z } from 'zod';
-import { badRequest, describeFirstIssue, invalidInput, payloadTooLarge } from '../errors.js';
+import { badRequest, describeFirstIssue, payloadTooLarge } from '../errors.js';
 import { gunzipWithLimit, isGzip } from './gunzip.js';
 
 export interface RecordBodyLimits {
@@ -195,9 +200,10 @@ function checkEvents(candidate: unknown, maxEvents: number): RrwebEvent[] {
   const result = eventsSchema.safeParse(candidate);
   if (!result.success) {
     // The field is the path of the first problem inside the list, such as `events.0.type`.
-    const path = describeFirstIssue(result.error, '').field;
-    const field = path === '' ? 'events' : `events.${path}`;
-    throw invalidInput('invalid_event', 'Invalid rrweb event', result.error, { field });
+    const first = describeFirstIssue(result.error, '');
+    const field = first.field === '' ? 'events' : `events.${first.field}`;
+    const message = `Invalid rrweb event: ${describeIssues(result.error, 3, 'events.')}`;
+    throw badRequest('invalid_event', message, { field, limit: first.limit });
   }
   return result.data as unknown as RrwebEvent[];
 }

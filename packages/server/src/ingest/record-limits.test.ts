@@ -242,7 +242,7 @@ describe('record request errors', () => {
     const bad = [...events, { type: 3, data: {} }];
     const response = await postRecord(server(), { replayId: randomUUID(), seq: 0, events: bad });
     const error = await expectErrorResponse(response, 400, { field: 'events.4.timestamp' });
-    expect(error.error).toContain('4.timestamp');
+    expect(error.error).toContain('events.4.timestamp: is required');
   });
 
   it('reports a huge seq once with its limit', async () => {
@@ -252,6 +252,20 @@ describe('record request errors', () => {
       limit: 1_000_000_000,
     });
     expect(error.error.match(/seq:/g)).toHaveLength(1);
+  });
+
+  it('says a missing seq is required', async () => {
+    const { path, body } = recordRequest({ replayId: randomUUID(), seq: 0, events });
+    const response = await server().request(path.replace(/&?seq=0/, ''), {
+      method: 'POST',
+      headers: {
+        Authorization: server().recordAuthorization,
+        'Content-Type': 'application/octet-stream',
+      },
+      body: new Uint8Array(body),
+    });
+    const error = await expectErrorResponse(response, 400, { field: 'seq' });
+    expect(error.error).toContain('seq: is required');
   });
 
   it('names replay_id in the message', async () => {
