@@ -279,6 +279,7 @@ describe('from a report to the moment in a replay', () => {
     const cut = await value.innerText();
     expect(cut.startsWith(notes.slice(0, 500))).toBe(true);
     expect(cut.length).toBeLessThan(600);
+    await page.screenshot({ path: 'e2e/artifacts/analytics-profile-long-value.png' });
     await value.getByRole('button', { name: /Show all/ }).click();
     expect((await value.innerText()).trim()).toBe(notes.trim());
   });

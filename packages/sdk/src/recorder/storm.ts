@@ -317,9 +317,11 @@ export function guardMutationStorms(
         let record = original;
         const { target } = record;
         if (record.type === 'childList' && record.removedNodes.length > 0) {
-          const taken = takenAdds.get(target);
-          if (taken && Array.from(record.removedNodes).some((node) => taken.has(node))) {
-            const removed = Array.from(record.removedNodes).filter((node) => !taken.delete(node));
+          const addedHere = takenAdds.get(target);
+          if (addedHere && Array.from(record.removedNodes).some((node) => addedHere.has(node))) {
+            const removed = Array.from(record.removedNodes).filter(
+              (node) => !addedHere.delete(node),
+            );
             record = childListRecord(target, record.addedNodes, removed, record);
           }
         }
@@ -332,9 +334,9 @@ export function guardMutationStorms(
         if (!walksHere) return record;
         addCursor(target);
         // The guard records the added nodes itself.
-        const taken = takenAdds.get(target) ?? new Set<Node>();
-        for (const node of Array.from(record.addedNodes)) taken.add(node);
-        takenAdds.set(target, taken);
+        const addedHere = takenAdds.get(target) ?? new Set<Node>();
+        for (const node of Array.from(record.addedNodes)) addedHere.add(node);
+        takenAdds.set(target, addedHere);
         return childListRecord(target, [], record.removedNodes, record);
       });
       processMutations(passed);

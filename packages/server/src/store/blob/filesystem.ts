@@ -125,7 +125,7 @@ export class FileBlobStore implements BlobStore {
 
   /**
    * Creates `folder` and its missing parents. Until their names are on disk, `newFolders`
-   * holds a promise of that, recorded before `mkdir` runs, so that a file that another call
+   * keeps a promise of that, stored before `mkdir` runs, so that a file that another call
    * creates in the folder waits for it too.
    */
   private async createFolder(folder: string): Promise<void> {
@@ -158,8 +158,8 @@ export class FileBlobStore implements BlobStore {
 /**
  * Creates `path`, which must not exist yet, calls `onCreated`, writes `body`, flushes the file
  * with fsync and closes it. Callbacks cost the event loop about 30 µs a file, against 50 µs for
- * the same calls through `fs/promises` with its FileHandle and promise per call (an estimate
- * from 3,000 files written 50 at a time on the machine of docs/benchmarks.md).
+ * the same calls through `fs/promises` with its FileHandle and promise per call. That is an
+ * estimate from 3,000 files written 50 at a time on the machine of docs/benchmarks.md.
  */
 function writeNewFile(path: string, body: Buffer, onCreated: () => void): Promise<void> {
   return new Promise((resolve, reject) => {

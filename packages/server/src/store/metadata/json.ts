@@ -25,7 +25,10 @@ export function wellFormed(text: string): string {
  * preceded by an odd number of backslashes is text, not an escape, and stays.
  */
 export function stringifyJson(value: unknown): string {
-  return JSON.stringify(value).replace(
+  const json = JSON.stringify(value);
+  // Every event's properties pass here, and almost none has such an escape.
+  if (!json.includes('\\ud')) return json;
+  return json.replace(
     /(?<=(?:^|[^\\])(?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g,
     '\\ufffd',
   );
