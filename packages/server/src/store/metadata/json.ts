@@ -28,8 +28,5 @@ export function stringifyJson(value: unknown): string {
   const json = JSON.stringify(value);
   // Every event's properties pass here, and almost none has such an escape.
   if (!json.includes('\\ud')) return json;
-  return json.replace(
-    /(?<=(?:^|[^\\])(?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g,
-    '\\ufffd',
-  );
+  return json.replace(/(?<=(?:^|[^\\])(?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g, '\\ufffd');
 }
